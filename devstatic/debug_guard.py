@@ -1,0 +1,56 @@
+"""The debug guard: the middleware serves only in development.
+
+Production traffic belongs to nginx or a CDN in front of ``collectstatic``'s output;
+a dev server that quietly serves production is how sites end up slow and leaking
+source maps. So the middleware refuses to start unless debug is on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devstatic.exceptions import ImproperlyConfigured
+from devstatic.settings import DEBUG_ENV, Settings, debug_from_env
+
+REFUSAL = (
+    "devstatic's StaticFilesMiddleware only runs with debug on. Turn debug on for "
+    "development with debug=True, DEVSTATIC_DEBUG=1, debug = true in [tool.devstatic], or "
+    "your framework's debug flag (Starlette(debug=True)). In production, run "
+    "`devstatic collectstatic` and let a real web server (nginx, `devstatic nginx`) or a CDN "
+    "serve static_root; insecure=True serves anyway, as Django's runserver --insecure."
+)
+
+
+def app_debug(app: Any) -> bool | None:
+    """The wrapped app's own ``debug`` flag (Starlette, FastAPI, Litestar), if it has one.
+
+    With Starlette's ``add_middleware`` we wrap an inner layer, so we follow ``.app``
+    a few steps down until a boolean ``debug`` shows up.
+    """
+    seen = 0
+    while app is not None and seen < 8:
+        value = getattr(app, "debug", None)
+        if isinstance(value, bool):
+            return value
+        app = getattr(app, "app", None)
+        seen += 1
+    return None
+
+
+def resolve_debug(settings: Settings, app: Any) -> bool:
+    """Debug from the first source that sets it: settings, ``DEVSTATIC_DEBUG``, the app."""
+    for source in (settings.debug, debug_from_env(), app_debug(app)):
+        if source is not None:
+            return source
+    return False
+
+
+def check_debug(settings: Settings, app: Any) -> bool:
+    """The resolved debug flag; raises ``ImproperlyConfigured`` when serving is refused."""
+    debug = resolve_debug(settings, app)
+    if not debug and not settings.insecure:
+        raise ImproperlyConfigured(REFUSAL)
+    return debug
+
+
+__all__ = ["DEBUG_ENV", "REFUSAL", "app_debug", "check_debug", "resolve_debug"]

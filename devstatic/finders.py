@@ -1,0 +1,252 @@
+"""Finders: where static files come from, searched in order; the first match wins.
+
+Like Django's finders, each knows some locations and answers ``find``/``find_all``/
+``list``. The built-ins also expose ``candidates()``, the exact files they would check
+for a path, so the middleware can cache a lookup and re-validate it with a few ``stat``
+calls instead of searching again. A custom finder may implement it too; one that does
+not is simply asked ``find()`` on every request.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import stat as stat_module
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from devstatic.exceptions import ImproperlyConfigured
+from devstatic.ignore import IgnoreMatcher
+from devstatic.importing import import_class
+from devstatic.settings import Settings
+from devstatic.urlpath import safe_relative_path
+
+__all__ = [
+    "BaseFinder",
+    "FileSystemFinder",
+    "Location",
+    "PackageFinder",
+    "find",
+    "find_all",
+    "get_finders",
+]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A folder whose files are served under ``prefix/`` (or at the top when ``prefix`` is empty)."""
+
+    prefix: str
+    root: Path
+
+    def candidate(self, path: str) -> Path | None:
+        """The file this location would serve for ``path``, or ``None`` if the prefix differs."""
+        if not self.prefix:
+            return self.root / path
+        if path.startswith(self.prefix + "/"):
+            return self.root / path[len(self.prefix) + 1 :]
+        return None
+
+
+class BaseFinder:
+    """The finder interface. Subclasses are built as ``Cls(settings)``.
+
+    ``path`` arguments are POSIX relative paths without a leading ``/``; implementations
+    must refuse (return nothing for) paths that escape their locations.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.ignored = IgnoreMatcher(settings.ignore_patterns)
+
+    def find(self, path: str) -> Path | None:
+        """The first file for ``path``, or ``None``."""
+        found = self.find_all(path)
+        return found[0] if found else None
+
+    def find_all(self, path: str) -> list[Path]:
+        """Every file this finder has for ``path``, in its search order."""
+        raise NotImplementedError
+
+    def list(self, ignore_patterns: Iterable[str]) -> Iterable[tuple[str, Path]]:
+        """Every ``(served path, source file)`` pair, skipping ``ignore_patterns``."""
+        raise NotImplementedError
+
+    def locations(self) -> list[Path]:
+        """The folders searched, for ``findstatic -v2`` and the debug 404 page."""
+        raise NotImplementedError
+
+    def candidates(self, path: str) -> list[tuple[Path, Path]] | None:
+        """The ``(file, root)`` pairs checked for ``path``, in order; ``None`` if opaque.
+
+        Optional. When given, the middleware caches lookups and re-validates them with
+        ``stat`` (the file must be a regular file and, unless ``follow_symlinks``, lie
+        inside its root once symlinks are resolved).
+        """
+        return None
+
+
+class LocationFinder(BaseFinder):
+    """A finder over a fixed list of ``Location`` folders (the shared half of the built-ins)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.search: tuple[Location, ...] = tuple(self.build_locations())
+
+    def build_locations(self) -> Iterable[Location]:
+        raise NotImplementedError
+
+    def locations(self) -> list[Path]:
+        return [location.root for location in self.search]
+
+    def candidates(self, path: str) -> list[tuple[Path, Path]] | None:
+        if safe_relative_path(path) is None or self.ignored(path):
+            return []
+        out: list[tuple[Path, Path]] = []
+        for location in self.search:
+            candidate = location.candidate(path)
+            if candidate is not None:
+                out.append((candidate, location.root))
+        return out
+
+    def find_all(self, path: str) -> list[Path]:
+        follow = self.settings.follow_symlinks
+        return [
+            candidate
+            for candidate, root in self.candidates(path) or ()
+            if is_servable_file(candidate, root, follow_symlinks=follow)
+        ]
+
+    def list(self, ignore_patterns: Iterable[str]) -> Iterator[tuple[str, Path]]:
+        ignored = IgnoreMatcher(ignore_patterns)
+        for location in self.search:
+            for relative, source in walk_files(location.root, self.settings.follow_symlinks):
+                served = f"{location.prefix}/{relative}" if location.prefix else relative
+                if not ignored(served):
+                    yield served, source
+
+
+class FileSystemFinder(LocationFinder):
+    """The folders of ``dirs``, in order, each optionally under a prefix (``STATICFILES_DIRS``)."""
+
+    def build_locations(self) -> Iterable[Location]:
+        for prefix, root in self.settings.dir_locations:
+            yield Location(prefix, root)
+
+
+class PackageFinder(LocationFinder):
+    """The ``static/`` folder of each package in ``packages`` (Django's app directories).
+
+    Found through importlib, so installed packages, editable installs and namespace
+    packages (several folders) all work; a package without ``static/`` adds nothing.
+    """
+
+    def build_locations(self) -> Iterable[Location]:
+        for package in self.settings.packages:
+            for folder in package_folders(package):
+                static = folder / "static"
+                if static.is_dir():
+                    yield Location("", static)
+
+
+def package_folders(package: str) -> list[Path]:
+    """The folders of an importable package, or ``ImproperlyConfigured`` naming it."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"packages entry {package!r} cannot be imported ({exc}). Check the name, or "
+            "install the package (pip install -e . for your own project)."
+        ) from exc
+    if spec is None:
+        raise ImproperlyConfigured(
+            f"packages entry {package!r} cannot be imported: no such package. Check the name, "
+            "or install the package (pip install -e . for your own project)."
+        )
+    if spec.submodule_search_locations is None:
+        raise ImproperlyConfigured(
+            f"packages entry {package!r} is a module, not a package: list the package whose "
+            "folder holds static/."
+        )
+    return [Path(folder) for folder in spec.submodule_search_locations]
+
+
+def is_servable_file(candidate: Path, root: Path, *, follow_symlinks: bool) -> bool:
+    """True when ``candidate`` is a regular file we may serve from ``root``.
+
+    Without ``follow_symlinks`` a symlink may point anywhere inside its root but not
+    outside it, so a stray ``ln -s /etc`` never exposes a byte beyond the roots.
+    """
+    try:
+        st = os.stat(candidate)
+    except (OSError, ValueError):
+        return False
+    if not stat_module.S_ISREG(st.st_mode):
+        return False
+    return follow_symlinks or is_within_root(candidate, root)
+
+
+def is_within_root(candidate: Path, root: Path) -> bool:
+    """Whether ``candidate``, symlinks resolved, lies inside ``root``, symlinks resolved."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(candidate)
+    return real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def walk_files(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, Path]]:
+    """Every regular file below ``root`` as ``(relative POSIX path, path)``, sorted.
+
+    Symlinked folders are followed like Django does, but only where serving would allow
+    it (inside the root unless ``follow_symlinks``), and never around a loop.
+    """
+    real_root = os.path.realpath(root)
+    seen: set[str] = set()
+
+    def visit(folder: Path, relative: str) -> Iterator[tuple[str, Path]]:
+        real = os.path.realpath(folder)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            rel = f"{relative}/{entry.name}" if relative else entry.name
+            path = folder / entry.name
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError:
+                continue
+            if entry.is_symlink() and not follow_symlinks:
+                target = os.path.realpath(path)
+                if not target.startswith(real_root.rstrip(os.sep) + os.sep):
+                    continue
+            if is_dir:
+                yield from visit(path, rel)
+            elif is_file:
+                yield rel, path
+
+    if os.path.isdir(root):
+        yield from visit(root, "")
+
+
+def get_finders(settings: Settings) -> list[BaseFinder]:
+    """The configured finders, built in order; import errors name the ``finders`` entry."""
+    return [import_class(d, key="finders", base=BaseFinder)(settings) for d in settings.finders]
+
+
+def find(path: str, settings: Settings) -> Path | None:
+    """The file that wins for ``path`` (first finder, first location), or ``None``."""
+    for finder in get_finders(settings):
+        found = finder.find(path)
+        if found is not None:
+            return found
+    return None
+
+
+def find_all(path: str, settings: Settings) -> list[Path]:
+    """Every file for ``path`` across all finders, in search order (``findstatic``)."""
+    return [match for finder in get_finders(settings) for match in finder.find_all(path)]

@@ -1,0 +1,190 @@
+"""``StaticFilesMiddleware``: serves static files under ``static_url`` in development.
+
+Flow, one way: route (is the path under ``static_url``?) → safe relative path (pure,
+fail closed) → resolve across finders (cached, validated) → decide (pure, RFC 9110)
+→ send (I/O). Everything not under ``static_url`` reaches the wrapped app untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from devstatic.blocking import run_blocking
+from devstatic.debug_guard import check_debug
+from devstatic.finders import get_finders
+from devstatic.http.encoding import negotiate_encoding
+from devstatic.notfound import close_matches, debug_body, wants_html
+from devstatic.resolver import FileEntry, Representation, Resolver
+from devstatic.responder import Decision, RequestInfo, Validators, decide
+from devstatic.sender import FileChanged, send_decision
+from devstatic.settings import Settings
+from devstatic.urlpath import decode_request_path
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+logger = logging.getLogger("devstatic")
+
+#: Served paths below this folder of ``static_url`` belong to devstatic itself.
+INTERNAL = "__devstatic__/"
+
+
+class StaticFilesMiddleware:
+    """ASGI middleware serving the finders' files under ``static_url``, in debug only.
+
+    ``StaticFilesMiddleware(app, dirs=["static"])`` reads ``[tool.devstatic]`` from the
+    nearest pyproject.toml and applies the keyword overrides; ``settings=`` takes a
+    ready ``Settings`` instead (overrides still apply on top).
+    """
+
+    def __init__(self, app: ASGIApp, /, *, settings: Settings | None = None, **overrides: Any) -> None:
+        self.app = app
+        if settings is None:
+            settings = Settings.load(**overrides)
+        elif overrides:
+            settings = settings.replace(**overrides)
+        self.settings = settings
+        self.debug = check_debug(settings, app)
+        self.finders = get_finders(settings)
+        self.resolver = Resolver(self.finders, follow_symlinks=settings.follow_symlinks)
+        self.prefix = settings.static_path
+        self._prefix_bytes = self.prefix.encode("utf-8")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            await self.serve(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    # -- serving ------------------------------------------------------------------------
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request under ``static_url``."""
+        method = scope["method"]
+        if method not in ("GET", "HEAD"):
+            await _plain(send, 405, b"Method Not Allowed\n", [(b"allow", b"GET, HEAD")])
+            return
+        name = self.relative_path(scope)
+        request = RequestInfo.from_headers(method, scope.get("headers", ()))
+        if name is None:
+            await self.not_found(send, self._display_name(scope), request)
+            return
+        for _attempt in range(3):
+            entry = await self.resolver.resolve(name)
+            if entry is None:
+                break
+            try:
+                await self.send_file(scope, send, entry, request)
+                return
+            except FileChanged:
+                # Replaced between validation and open: resolve again, then describe it anew.
+                self.resolver.forget(name)
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                self.resolver.forget(name)
+                break
+            except PermissionError:
+                await _plain(send, 403, b"Forbidden\n")
+                return
+        await self.not_found(send, name, request)
+
+    def relative_path(self, scope: Scope) -> str | None:
+        """The safe relative path asked for, or ``None`` (404) for anything suspicious.
+
+        ``raw_path`` is preferred so that an encoded ``%2f`` or ``%00`` is seen as such;
+        a raw path that spells the prefix differently (percent-encoded) is refused.
+        """
+        raw = scope.get("raw_path")
+        if raw is not None:
+            if not raw.startswith(self._prefix_bytes):
+                return None
+            return decode_request_path(raw[len(self._prefix_bytes) :])
+        path: str = scope["path"]
+        from devstatic.urlpath import safe_relative_path
+
+        return safe_relative_path(path[len(self.prefix) :])
+
+    async def send_file(self, scope: Scope, send: Send, entry: FileEntry, request: RequestInfo) -> None:
+        """Negotiate the representation, decide, and send it."""
+        rep, coding = await self.choose_representation(entry, request)
+        vary = entry.compressible and self.resolver.has_variants(entry)
+        validators = Validators(
+            size=rep.size,
+            etag=rep.etag,
+            mtime=rep.mtime,
+            last_modified=rep.last_modified,
+            content_type=entry.content_type,
+            content_encoding=coding,
+            vary=vary,
+        )
+        decision: Decision = decide(request, validators, now=int(time.time()))
+        extensions = scope.get("extensions") or {}
+        await send_decision(
+            send,
+            decision,
+            rep,
+            head=request.method == "HEAD",
+            pathsend="http.response.pathsend" in extensions,
+        )
+
+    async def choose_representation(
+        self, entry: FileEntry, request: RequestInfo
+    ) -> tuple[Representation, str | None]:
+        """The plain file or a precompressed sibling the client accepts (``br`` first)."""
+        if not entry.compressible or not request.accept_encoding:
+            return entry.plain, None
+        available = []
+        variants: dict[str, Representation] = {}
+        for coding in ("br", "gzip"):
+            if negotiate_encoding(request.accept_encoding, (coding,)) is None:
+                continue
+            rep = await self.resolver.variant(entry, coding)
+            if rep is not None:
+                variants[coding] = rep
+                available.append(coding)
+        chosen = negotiate_encoding(request.accept_encoding, available) if available else None
+        if chosen is None:
+            return entry.plain, None
+        return variants[chosen], chosen
+
+    async def not_found(self, send: Send, name: str, request: RequestInfo) -> None:
+        """404: in debug, the locations searched and close matches; else a bare line."""
+        if not self.debug:
+            await _plain(send, 404, b"Not Found\n", head=request.method == "HEAD")
+            return
+        as_html = wants_html(request.accept)
+        suggestions = await run_blocking(
+            close_matches, name, self.finders, self.settings.ignore_patterns
+        )
+        body = debug_body(name, self.finders, suggestions, as_html=as_html)
+        content_type = b"text/html; charset=utf-8" if as_html else b"text/plain; charset=utf-8"
+        await _plain(send, 404, body, content_type=content_type, head=request.method == "HEAD")
+
+    def _display_name(self, scope: Scope) -> str:
+        path: str = scope["path"]
+        return path[len(self.prefix) :][:200]
+
+
+async def _plain(
+    send: Send,
+    status: int,
+    body: bytes,
+    extra: list[tuple[bytes, bytes]] | None = None,
+    *,
+    content_type: bytes = b"text/plain; charset=utf-8",
+    head: bool = False,
+) -> None:
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-cache"),
+        (b"x-content-type-options", b"nosniff"),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else body})

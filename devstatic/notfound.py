@@ -1,0 +1,49 @@
+"""The 404 response; in debug it says where we looked and what you may have meant."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import itertools
+from collections.abc import Sequence
+
+from devstatic.finders import BaseFinder
+
+#: How many served names the close-match search looks at, so a huge tree stays fast.
+MAX_NAMES = 20_000
+
+
+def wants_html(accept: str | None) -> bool:
+    """Whether the client prefers HTML (a browser) over plain text (curl, httpx)."""
+    return accept is not None and "text/html" in accept.lower()
+
+
+def close_matches(name: str, finders: Sequence[BaseFinder], ignore: Sequence[str]) -> list[str]:
+    """Up to five served names that look like ``name`` (``css/globl.css`` → ``css/global.css``)."""
+    names = itertools.islice(
+        (served for finder in finders for served, _ in finder.list(ignore)), MAX_NAMES
+    )
+    return difflib.get_close_matches(name, list(dict.fromkeys(names)), n=5, cutoff=0.7)
+
+
+def debug_body(
+    name: str, finders: Sequence[BaseFinder], suggestions: list[str], *, as_html: bool
+) -> bytes:
+    """The debug 404 page: the path, each finder with its locations, the close matches."""
+    lines = [f"'{name}' could not be found.", "", "Searched, in order:"]
+    for finder in finders:
+        lines.append(f"  {type(finder).__module__}.{type(finder).__qualname__}")
+        locations = finder.locations()
+        lines.extend(f"    {location}" for location in locations)
+        if not locations:
+            lines.append("    (no locations)")
+    if suggestions:
+        lines += ["", "Did you mean:"] + [f"  {s}" for s in suggestions]
+    text = "\n".join(lines) + "\n"
+    if not as_html:
+        return text.encode()
+    page = (
+        "<!doctype html><html><head><meta charset=utf-8><title>404 Not Found</title></head>"
+        "<body><h1>404 Not Found</h1><pre>" + html.escape(text) + "</pre></body></html>\n"
+    )
+    return page.encode()

@@ -1,0 +1,251 @@
+"""Resolving a served path to a file, cached and re-validated on every request.
+
+The cache is what makes a hit cheap (a dict lookup and one ``stat`` on the loop, no
+thread hop), and the validation is what keeps it honest: every request re-checks the
+file's identity (inode, size, mtime and ctime in nanoseconds) and that no earlier
+location has grown a file that would now win. A file modified so recently that the
+file system's coarse clock could hide a second same-size write (git's "racy clean"
+problem) is never trusted from the cache: it is re-read and re-hashed until it settles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as stat_module
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from devstatic.blocking import run_blocking
+from devstatic.finders import BaseFinder, is_within_root
+from devstatic.http.httpdate import format_http_date
+from devstatic.http.mediatypes import content_type_for, is_compressible
+
+#: A file changed less than this long ago may be rewritten without a visible stat change.
+RACY_NS = 2_000_000_000
+#: Files up to this size get a content-hash ETag (stable across touch and checkout).
+HASH_LIMIT = 1024 * 1024
+#: Files up to this size are kept in memory and sent without touching the disk again.
+SMALL_FILE = 256 * 1024
+#: Total bytes of file content the cache may hold.
+CONTENT_BUDGET = 64 * 1024 * 1024
+
+#: Precompressed siblings, in the order we check them: (content coding, file suffix).
+SIBLINGS: tuple[tuple[str, str], ...] = (("br", ".br"), ("gzip", ".gz"))
+
+Version = tuple[int, int, int, int, int]
+
+
+def version_of(st: os.stat_result) -> Version:
+    """What identifies one version of a file's content, as far as ``stat`` can tell."""
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@dataclass(slots=True)
+class Representation:
+    """One file on disk as we send it: its identity, validators and (if small) its bytes."""
+
+    path: str
+    size: int
+    version: Version
+    etag: str
+    mtime: int
+    last_modified: str
+    content: bytes | None
+    settled: bool
+
+
+@dataclass(slots=True)
+class FileEntry:
+    """A resolved served path: the winning file, its type and what must stay absent."""
+
+    name: str
+    source: str
+    content_type: str
+    plain: Representation
+    #: Earlier candidates that were missing; one appearing means a new winner.
+    shadows: tuple[str, ...]
+    #: False when validation cannot be done with ``stat`` (an opaque custom finder).
+    cacheable: bool
+    compressible: bool
+    #: Representations of ``name.br`` / ``name.gz``, keyed by coding; ``None`` if absent.
+    variants: dict[str, Representation | None] = field(default_factory=dict)
+
+
+def read_representation(path: str, *, now_ns: int | None = None) -> Representation:
+    """Stat, and for small files read and hash, ``path``. Raises ``OSError`` if unreadable."""
+    with open(path, "rb", buffering=0) as handle:
+        before = os.fstat(handle.fileno())
+        if not stat_module.S_ISREG(before.st_mode):
+            raise IsADirectoryError(path)
+        content: bytes | None = None
+        if before.st_size <= HASH_LIMIT:
+            data = handle.read(before.st_size + 1)
+            after = os.fstat(handle.fileno())
+            stable = len(data) == before.st_size and version_of(after) == version_of(before)
+            digest = hashlib.blake2b(data, digest_size=10).hexdigest()
+            etag = f'"{digest}"'
+            if before.st_size <= SMALL_FILE:
+                content = data
+        else:
+            stable = True
+            etag = f'"{before.st_ino:x}-{before.st_mtime_ns:x}-{before.st_size:x}"'
+    now = time.time_ns() if now_ns is None else now_ns
+    newest = max(before.st_mtime_ns, before.st_ctime_ns)
+    settled = stable and (before.st_size > HASH_LIMIT or now - newest > RACY_NS)
+    mtime = int(before.st_mtime)
+    return Representation(
+        path=path,
+        size=len(content) if content is not None else before.st_size,
+        version=version_of(before),
+        etag=etag,
+        mtime=mtime,
+        last_modified=format_http_date(mtime),
+        content=content,
+        settled=settled,
+    )
+
+
+class Resolver:
+    """Finds the file for a served path across the finders, with a validated cache."""
+
+    def __init__(self, finders: Sequence[BaseFinder], *, follow_symlinks: bool) -> None:
+        self.finders = tuple(finders)
+        self.follow_symlinks = follow_symlinks
+        self._cache: dict[str, FileEntry] = {}
+        self._content_bytes = 0
+
+    async def resolve(self, name: str) -> FileEntry | None:
+        """The entry for ``name`` or ``None``; a cache hit costs a few ``stat`` calls."""
+        entry = self._cache.get(name)
+        if entry is not None and self._still_valid(entry):
+            return entry
+        entry = await run_blocking(self._lookup, name)
+        self._remember(name, entry)
+        return entry
+
+    async def variant(self, entry: FileEntry, coding: str) -> Representation | None:
+        """The precompressed sibling for ``coding`` (``br`` or ``gzip``), validated like the file."""
+        suffix = dict(SIBLINGS)[coding]
+        path = entry.source + suffix
+        cached = entry.variants.get(coding, False)
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            entry.variants[coding] = None
+            return None
+        if cached and cached.settled and cached.version == version_of(st):
+            return cached
+        if not stat_module.S_ISREG(st.st_mode):
+            entry.variants[coding] = None
+            return None
+        try:
+            rep: Representation | None = await run_blocking(read_representation, path)
+        except OSError:
+            rep = None
+        entry.variants[coding] = rep
+        return rep
+
+    def has_variants(self, entry: FileEntry) -> bool:
+        """Whether any precompressed sibling exists now (so responses carry ``Vary``)."""
+        if not entry.compressible:
+            return False
+        for _, suffix in SIBLINGS:
+            try:
+                os.stat(entry.source + suffix)
+            except (OSError, ValueError):
+                continue
+            return True
+        return False
+
+    def forget(self, name: str) -> None:
+        """Drop ``name`` from the cache (its file vanished between lookup and open)."""
+        self._remember(name, None)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _still_valid(self, entry: FileEntry) -> bool:
+        if not (entry.cacheable and entry.plain.settled):
+            return False
+        try:
+            if version_of(os.stat(entry.source)) != entry.plain.version:
+                return False
+        except (OSError, ValueError):
+            return False
+        for shadow in entry.shadows:
+            try:
+                os.stat(shadow)
+            except (OSError, ValueError):
+                continue
+            return False
+        return True
+
+    def _remember(self, name: str, entry: FileEntry | None) -> None:
+        old = self._cache.pop(name, None)
+        if old is not None and old.plain.content is not None:
+            self._content_bytes -= len(old.plain.content)
+        if entry is None:
+            return
+        if entry.plain.content is not None:
+            if self._content_bytes + len(entry.plain.content) > CONTENT_BUDGET:
+                self._evict(len(entry.plain.content))
+            self._content_bytes += len(entry.plain.content)
+        self._cache[name] = entry
+
+    def _evict(self, needed: int) -> None:
+        """Drop the oldest entries until ``needed`` bytes fit (dicts keep insertion order)."""
+        for key in list(self._cache):
+            if self._content_bytes + needed <= CONTENT_BUDGET:
+                break
+            old = self._cache.pop(key)
+            if old.plain.content is not None:
+                self._content_bytes -= len(old.plain.content)
+
+    def _lookup(self, name: str) -> FileEntry | None:
+        shadows: list[str] = []
+        cacheable = True
+        for finder in self.finders:
+            candidates = finder.candidates(name)
+            if candidates is None:
+                cacheable = False
+                found = finder.find(name)
+                if found is not None:
+                    return self._entry(name, str(found), shadows, cacheable=False)
+                continue
+            for candidate, root in candidates:
+                path = str(candidate)
+                try:
+                    st = os.stat(path)
+                except (OSError, ValueError):
+                    shadows.append(path)
+                    continue
+                if not stat_module.S_ISREG(st.st_mode):
+                    cacheable = False
+                    continue
+                if not self.follow_symlinks and not is_within_root(candidate, root):
+                    cacheable = False
+                    continue
+                entry = self._entry(name, path, shadows, cacheable=cacheable)
+                if entry is not None:
+                    return entry
+                cacheable = False
+        return None
+
+    def _entry(
+        self, name: str, source: str, shadows: list[str], *, cacheable: bool
+    ) -> FileEntry | None:
+        try:
+            plain = read_representation(source)
+        except (OSError, ValueError):
+            return None
+        content_type = content_type_for(name)
+        return FileEntry(
+            name=name,
+            source=source,
+            content_type=content_type,
+            plain=plain,
+            shadows=tuple(shadows),
+            cacheable=cacheable,
+            compressible=is_compressible(content_type),
+        )

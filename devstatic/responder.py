@@ -1,0 +1,180 @@
+"""Deciding the response for a static file: pure logic over plain values.
+
+Given what the client asked (method and the few headers that matter) and what we have
+(a representation's size and validators), choose the status, the headers and which
+bytes to send, following RFC 9110 section 13.2.2 (preconditions, in order) and
+section 14 (ranges: parse, then resolve against the size, then decide). No ASGI, no
+file system, no clock: the caller passes ``now``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from devstatic.http.preconditions import Precondition, evaluate_preconditions, if_range_allows
+from devstatic.http.ranges import (
+    content_range,
+    make_boundary,
+    multipart_byteranges,
+    parse_range_header,
+    resolve_ranges,
+    unsatisfied_content_range,
+)
+
+Header = tuple[bytes, bytes]
+
+_WANTED = {
+    b"if-match": "if_match",
+    b"if-none-match": "if_none_match",
+    b"if-modified-since": "if_modified_since",
+    b"if-unmodified-since": "if_unmodified_since",
+    b"if-range": "if_range",
+    b"range": "range",
+    b"accept-encoding": "accept_encoding",
+    b"accept": "accept",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    """The parts of a request that decide a static response."""
+
+    method: str
+    if_match: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    if_unmodified_since: str | None = None
+    if_range: str | None = None
+    range: str | None = None
+    accept_encoding: str | None = None
+    accept: str | None = None
+
+    @classmethod
+    def from_headers(cls, method: str, headers: Iterable[tuple[bytes, bytes]]) -> RequestInfo:
+        """Pick our headers out of ASGI's list; repeated ones are joined with ``, ``
+        (RFC 9110 section 5.3), so ``If-None-Match`` sent twice counts as one list."""
+        found: dict[str, str] = {}
+        for raw_name, raw_value in headers:
+            key = _WANTED.get(raw_name.lower())
+            if key is None:
+                continue
+            value = raw_value.decode("latin-1")
+            found[key] = f"{found[key]}, {value}" if key in found else value
+        return cls(method=method, **found)
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What we know of the representation about to be sent."""
+
+    size: int
+    etag: str
+    mtime: int
+    last_modified: str
+    content_type: str
+    content_encoding: str | None = None
+    vary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The response to send: status, headers and the body plan.
+
+    ``body`` is ``"none"`` (304, 412, 416, HEAD), ``"full"`` (the whole file),
+    ``"ranges"`` (one range, ``ranges[0]``) or ``"multipart"`` (``part_heads[i]`` then
+    the bytes of ``ranges[i]`` for each part, then ``closing``).
+    """
+
+    status: int
+    headers: list[Header]
+    body: Literal["none", "full", "ranges", "multipart"]
+    ranges: tuple[tuple[int, int], ...] = ()
+    part_heads: tuple[bytes, ...] = ()
+    closing: bytes = b""
+
+
+def common_headers(v: Validators) -> list[Header]:
+    """Validators and caching headers that every 200, 206 and 304 carries."""
+    headers: list[Header] = [
+        (b"etag", v.etag.encode("latin-1")),
+        (b"last-modified", v.last_modified.encode("latin-1")),
+        (b"cache-control", b"no-cache"),
+    ]
+    if v.vary:
+        headers.append((b"vary", b"Accept-Encoding"))
+    return headers
+
+
+def decide(request: RequestInfo, v: Validators, *, now: int | None = None) -> Decision:
+    """The response for a GET or HEAD of a representation described by ``v``."""
+    outcome = evaluate_preconditions(
+        request.method,
+        etag=v.etag,
+        last_modified=v.mtime,
+        if_match=request.if_match,
+        if_none_match=request.if_none_match,
+        if_modified_since=request.if_modified_since,
+        if_unmodified_since=request.if_unmodified_since,
+        now=now,
+    )
+    if outcome is Precondition.NOT_MODIFIED:
+        return Decision(304, common_headers(v), "none")
+    if outcome is Precondition.FAILED:
+        return Decision(412, _small_body_headers(b"text/plain; charset=utf-8", 0), "none")
+
+    entity = _entity_headers(v)
+    if request.range is not None and if_range_allows(
+        request.if_range, etag=v.etag, last_modified=v.mtime
+    ):
+        specs = parse_range_header(request.range)
+        if specs is not None:
+            resolved = resolve_ranges(specs, v.size)
+            if resolved.kind == "unsatisfiable":
+                headers = [
+                    (b"content-range", unsatisfied_content_range(v.size).encode()),
+                    *_small_body_headers(b"text/plain; charset=utf-8", 0),
+                ]
+                return Decision(416, headers, "none")
+            if resolved.kind == "partial":
+                return _partial(resolved.ranges, v, entity)
+    headers = [
+        (b"content-type", v.content_type.encode("latin-1")),
+        (b"content-length", str(v.size).encode()),
+        *entity,
+    ]
+    return Decision(200, headers, "full")
+
+
+def _partial(ranges: tuple[tuple[int, int], ...], v: Validators, entity: list[Header]) -> Decision:
+    if len(ranges) == 1:
+        start, end = ranges[0]
+        headers = [
+            (b"content-type", v.content_type.encode("latin-1")),
+            (b"content-length", str(end - start + 1).encode()),
+            (b"content-range", content_range(start, end, v.size).encode()),
+            *entity,
+        ]
+        return Decision(206, headers, "ranges", ranges)
+    boundary = make_boundary()
+    heads, closing, total = multipart_byteranges(ranges, v.size, v.content_type, boundary)
+    headers = [
+        (b"content-type", f"multipart/byteranges; boundary={boundary}".encode()),
+        (b"content-length", str(total).encode()),
+        *entity,
+    ]
+    return Decision(206, headers, "multipart", ranges, tuple(heads), closing)
+
+
+def _entity_headers(v: Validators) -> list[Header]:
+    headers = common_headers(v)
+    headers.append((b"accept-ranges", b"bytes"))
+    headers.append((b"x-content-type-options", b"nosniff"))
+    if v.content_encoding:
+        headers.append((b"content-encoding", v.content_encoding.encode("latin-1")))
+    return headers
+
+
+def _small_body_headers(content_type: bytes, length: int) -> list[Header]:
+    return [(b"content-type", content_type), (b"content-length", str(length).encode())]

@@ -1,0 +1,45 @@
+"""``static()``: the public URL of a static file, hashed in production."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote
+
+from devstatic.settings import Settings, debug_from_env
+from devstatic.storage.base import Storage, get_storage
+
+_lock = threading.Lock()
+_default: Settings | None = None
+_storages: dict[int, tuple[Settings, Storage]] = {}
+
+
+def default_settings() -> Settings:
+    """``Settings.load()``, read once per process (what ``static()`` uses by default)."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Settings.load()
+        return _default
+
+
+def storage_for(settings: Settings) -> Storage:
+    """One storage per settings object, so a manifest is loaded once, not per URL."""
+    with _lock:
+        cached = _storages.get(id(settings))
+        if cached is not None and cached[0] is settings:
+            return cached[1]
+        storage = get_storage(settings)
+        _storages[id(settings)] = (settings, storage)
+        return storage
+
+
+def static(path: str, settings: Settings | None = None) -> str:
+    """``static_url + path`` in debug; otherwise the storage's URL (hashed with a manifest).
+
+    Raises ``ValueError`` when a manifest storage does not know ``path``.
+    """
+    settings = settings or default_settings()
+    debug = settings.debug if settings.debug is not None else debug_from_env()
+    if debug:
+        return settings.static_url + quote(path.lstrip("/"))
+    return storage_for(settings).url(path.lstrip("/"))
