@@ -1,0 +1,77 @@
+"""Content-coding negotiation for precompressed siblings (RFC 9110 §12.5.3, §8.4.1)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Final
+
+__all__ = ["negotiate_encoding"]
+
+_TOKEN: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", re.ASCII)
+# qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )   (RFC 9110 §12.4.2)
+_QVALUE: Final = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?", re.ASCII)
+_ALIASES: Final = {"x-gzip": "gzip"}  # RFC 9110 §8.4.1.3: x-gzip is gzip.
+_PREFERENCE: Final = ("br", "gzip")  # On equal q, the smaller file first.
+
+
+def _weight(parameters: list[str]) -> int:
+    """The q-value in thousandths; a missing weight is 1, a malformed one 0."""
+    if not parameters:
+        return 1000
+    if len(parameters) != 1:
+        return 0
+    name, equals, qvalue = parameters[0].strip(" \t").partition("=")
+    if not equals or name.lower() != "q" or not _QVALUE.fullmatch(qvalue):
+        return 0
+    whole, _, fraction = qvalue.partition(".")
+    return int(whole) * 1000 + int(fraction.ljust(3, "0"))
+
+
+def _parse(accept_encoding: str) -> dict[str, int]:
+    """Coding (lower case, aliases resolved) to q in thousandths; a repeat keeps the lowest."""
+    weights: dict[str, int] = {}
+    for member in accept_encoding.split(","):
+        coding, *parameters = member.split(";")
+        coding = coding.strip(" \t")
+        if not _TOKEN.fullmatch(coding):
+            continue
+        coding = coding.lower()
+        coding = _ALIASES.get(coding, coding)
+        weight = _weight(parameters)
+        weights[coding] = min(weight, weights.get(coding, weight))
+    return weights
+
+
+def _rank(coding: str) -> tuple[int, str]:
+    if coding in _PREFERENCE:
+        return _PREFERENCE.index(coding), coding
+    return len(_PREFERENCE), coding
+
+
+def negotiate_encoding(accept_encoding: str | None, available: Collection[str]) -> str | None:
+    """The content coding to send from ``available``, or ``None`` for identity (§12.5.3).
+
+    No header: ``None`` (the plain file; RFC 9110 allows any coding, but a client that
+    sent nothing may not decode one). An empty header: ``None``. Otherwise each
+    available coding gets its own q, or the q of ``*`` when it is not listed; q=0 excludes
+    it; the highest q wins and ``br`` beats ``gzip`` on a tie. A member whose weight is
+    malformed (``q=2``, ``q=0.1234``, ``q=abc``, another parameter) counts as q=0: the
+    client named the coding but we cannot tell that it accepts it, and identity is always
+    safe. Names are case-insensitive, ``x-gzip`` means ``gzip``, and a coding listed twice
+    keeps its lowest q. An explicit ``identity`` with a higher q than the best coding
+    gives ``None``.
+    """
+    if accept_encoding is None:
+        return None
+    weights = _parse(accept_encoding)
+    wildcard = weights.get("*", 0)
+    best: str | None = None
+    best_weight = 0
+    for coding in sorted({name.lower() for name in available}, key=_rank):
+        weight = weights.get(coding, wildcard)
+        if weight > best_weight:
+            best, best_weight = coding, weight
+    if best is not None and weights.get("identity", 0) > best_weight:
+        return None
+    return best
