@@ -58,20 +58,21 @@ def negotiate_encoding(accept_encoding: str | None, available: Collection[str]) 
     it; the highest q wins and ``br`` beats ``gzip`` on a tie. A member whose weight is
     malformed (``q=2``, ``q=0.1234``, ``q=abc``, another parameter) counts as q=0: the
     client named the coding but we cannot tell that it accepts it, and identity is always
-    safe. Names are case-insensitive, ``x-gzip`` means ``gzip``, and a coding listed twice
-    keeps its lowest q. An explicit ``identity`` with a higher q than the best coding
-    gives ``None``.
+    safe. Names are case-insensitive (the result is spelled as in ``available``),
+    ``x-gzip`` means ``gzip``, and a coding listed twice keeps its lowest q. An explicit
+    ``identity`` with a higher q than the best coding gives ``None``.
     """
     if accept_encoding is None:
         return None
     weights = _parse(accept_encoding)
     wildcard = weights.get("*", 0)
+    spelled = {name.lower(): name for name in available}
     best: str | None = None
     best_weight = 0
-    for coding in sorted({name.lower() for name in available}, key=_rank):
+    for coding in sorted(spelled, key=_rank):
         weight = weights.get(coding, wildcard)
         if weight > best_weight:
             best, best_weight = coding, weight
-    if best is not None and weights.get("identity", 0) > best_weight:
+    if best is None or weights.get("identity", 0) > best_weight:
         return None
-    return best
+    return spelled[best]

@@ -146,7 +146,8 @@ def parse_http_date(value: str, *, now: int | None = None) -> int | None:
     case-sensitive, single spaces, ASCII digits only, ``GMT`` only, real calendar days (no
     Feb 30), hours 00-23, minutes 00-59, seconds 00-60 (a leap second counts as the next
     minute's first), and the day name must be that date's weekday. Surrounding spaces and
-    tabs (field OWS, RFC 9110 §5.5) are ignored. ``now`` (POSIX seconds) only decides the
+    tabs (field OWS, RFC 9110 §5.5) are ignored, but a value longer than 40 characters is
+    refused unread. ``now`` (POSIX seconds) only decides the
     century of an RFC 850 two-digit year. Never raises.
     """
     if len(value) > _MAX_LENGTH:

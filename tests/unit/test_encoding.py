@@ -52,7 +52,7 @@ BOTH = frozenset({"br", "gzip"})
         ("  Br ;  q=0.9 ,\tgzip;q=0.1 ", BOTH, "br"),
         ("x-gzip", BOTH, "gzip"),
         ("X-GZIP;q=0.5, br;q=0.4", BOTH, "gzip"),
-        ("gzip", frozenset({"GZIP"}), "gzip"),
+        ("gzip", frozenset({"GZIP"}), "GZIP"),  # spelled as the caller spells it
         # Explicit identity preferred over every available coding.
         ("identity, gzip;q=0.5", BOTH, None),
         ("identity;q=0.5, gzip;q=0.5", BOTH, "gzip"),
