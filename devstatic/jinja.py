@@ -11,15 +11,19 @@ from jinja2 import nodes
 from jinja2.environment import Environment
 from jinja2.ext import Extension
 from jinja2.parser import Parser
+from markupsafe import Markup
 
+from devstatic.debug_guard import resolve_debug
+from devstatic.livereload import live_reload_enabled, script_tag
 from devstatic.settings import Settings
 from devstatic.urls import default_settings, static
 
 
 class StaticExtension(Extension):
-    """Adds the ``static`` tag and global, as Django's ``{% static %}``."""
+    """Adds the ``static`` tag and global, as Django's ``{% static %}``, and
+    ``{% devstatic_reload %}`` (the live reload script tag, empty when live reload is off)."""
 
-    tags = {"static"}
+    tags = {"static", "devstatic_reload"}  # noqa: RUF012 - the set Jinja reads
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
@@ -35,8 +39,17 @@ class StaticExtension(Extension):
     def _url(self, path: Any) -> str:
         return static(str(path), self._settings())
 
+    def _reload_tag(self) -> Markup:
+        settings = self._settings()
+        if not live_reload_enabled(settings, resolve_debug(settings, None)):
+            return Markup("")
+        return Markup(script_tag(settings))
+
     def parse(self, parser: Parser) -> nodes.Node | list[nodes.Node]:
-        lineno = next(parser.stream).lineno
+        token = next(parser.stream)
+        lineno = token.lineno
+        if token.value == "devstatic_reload":
+            return nodes.Output([self.call_method("_reload_tag", lineno=lineno)], lineno=lineno)
         path = parser.parse_expression()
         call = self.call_method("_url", [path], lineno=lineno)
         if parser.stream.skip_if("name:as"):

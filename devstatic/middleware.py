@@ -16,6 +16,7 @@ from devstatic.blocking import run_blocking
 from devstatic.debug_guard import check_debug
 from devstatic.finders import get_finders
 from devstatic.http.encoding import negotiate_encoding
+from devstatic.livereload import build_live_reload
 from devstatic.notfound import close_matches, debug_body, wants_html
 from devstatic.resolver import FileEntry, Representation, Resolver
 from devstatic.responder import Decision, RequestInfo, Validators, decide
@@ -55,10 +56,17 @@ class StaticFilesMiddleware:
         self.resolver = Resolver(self.finders, follow_symlinks=settings.follow_symlinks)
         self.prefix = settings.static_path
         self._prefix_bytes = self.prefix.encode("utf-8")
+        self.live = build_live_reload(settings, self.debug, self.finders)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             await self.serve(scope, receive, send)
+            return
+        if self.live is not None and scope["type"] == "lifespan":
+            await self.live.lifespan(scope, receive, send, self.app)
+            return
+        if self.live is not None and scope["type"] == "http":
+            await self.live.call_app(scope, receive, send, self.app)
             return
         await self.app(scope, receive, send)
 
@@ -75,6 +83,14 @@ class StaticFilesMiddleware:
         if name is None:
             await self.not_found(send, self._display_name(scope), request)
             return
+        if name.startswith(INTERNAL):
+            # Live reload's endpoints; with live reload off they do not exist (404).
+            if self.live is not None and await self.live.serve_internal(name, scope, receive, send):
+                return
+            await self.not_found(send, name, request)
+            return
+        if self.live is not None and self.live.wants_injection(name):
+            scope, send = self.live.injecting(scope, send)
         for _attempt in range(3):
             entry = await self.resolver.resolve(name)
             if entry is None:

@@ -1,0 +1,102 @@
+// devstatic live reload client, served at {static_url}__devstatic__/reload.js.
+//
+// Listens to {static_url}__devstatic__/events. A changed stylesheet is swapped in place
+// (a fresh <link> with a cache-busting query, the old one removed once the new one has
+// loaded), so scroll position and form input survive; any other change reloads the page.
+// When the stream drops (server restart, `uvicorn --reload`), it reconnects with backoff
+// and reloads the page once the server answers again.
+(() => {
+  "use strict";
+  if (window.__devstaticLiveReload) return; // the tag and injection may both add us
+  window.__devstaticLiveReload = true;
+
+  const MARKER = "__devstatic__/reload.js";
+  const script = document.currentScript;
+  const src = script && script.src ? script.src : "";
+  const at = src.lastIndexOf(MARKER);
+  if (at < 0) return;
+  const base = new URL(src.slice(0, at), location.href); // the static_url
+  const eventsUrl = new URL("__devstatic__/events", base).href;
+
+  const decode = (text) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const servedPathname = (path) =>
+    decode(new URL(path.split("/").map(encodeURIComponent).join("/"), base).pathname);
+  const linkPathname = (link) => {
+    try {
+      return decode(new URL(link.href, location.href).pathname);
+    } catch {
+      return "";
+    }
+  };
+
+  const stylesheets = () =>
+    Array.from(document.querySelectorAll('link[rel~="stylesheet" i][href]')).filter(
+      (link) => !link.dataset.devstaticStale,
+    );
+
+  function refresh(link) {
+    const url = new URL(link.href, location.href);
+    url.searchParams.set("devstatic", Date.now().toString(36));
+    const next = link.cloneNode();
+    next.href = url.href;
+    link.dataset.devstaticStale = "1";
+    const retire = () => link.remove();
+    next.addEventListener("load", retire, { once: true });
+    next.addEventListener("error", retire, { once: true });
+    link.after(next);
+  }
+
+  function onChange(paths) {
+    const isCss = (path) => /\.css$/i.test(path);
+    if (!paths.length || !paths.every(isCss)) {
+      location.reload();
+      return;
+    }
+    const links = stylesheets();
+    const wanted = new Set(paths.map(servedPathname));
+    const direct = links.filter((link) => wanted.has(linkPathname(link)));
+    const linked = new Set(direct.map(linkPathname));
+    // A stylesheet reached through @import (at any depth) is not linked itself: refresh
+    // every linked stylesheet, which re-requests its imports.
+    const all = [...wanted].every((path) => linked.has(path));
+    (all ? direct : links).forEach(refresh);
+    document.dispatchEvent(new CustomEvent("devstatic:css", { detail: { paths } }));
+  }
+
+  let delay = 100;
+  let lost = false;
+
+  function connect() {
+    const source = new EventSource(eventsUrl);
+    source.onopen = () => {
+      if (lost) {
+        location.reload();
+        return;
+      }
+      delay = 100;
+    };
+    source.onmessage = (event) => {
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (data && Array.isArray(data.paths)) onChange(data.paths);
+    };
+    source.onerror = () => {
+      source.close();
+      lost = true;
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 1000);
+    };
+  }
+
+  connect();
+})();

@@ -1,0 +1,167 @@
+"""Watching the finder locations and naming changed files as the browser requests them.
+
+One ``watchfiles.awatch`` covers every location. ``served_paths`` (pure) turns the
+file-system paths of a burst into served paths: ``prefix/relative`` for a ``dirs`` pair,
+the path below ``static/`` for a package, minus anything the ignore patterns hide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from devstatic.finders import BaseFinder, Location
+from devstatic.ignore import IgnoreMatcher
+
+logger = logging.getLogger("devstatic")
+
+#: A burst ends after this long without a new change: an editor's write-temp, rename and
+#: delete (a few ms apart) become one event, one reload.
+STEP_MS = 50
+#: The longest burst: a ``git checkout`` that keeps writing still reports every 1.6 s.
+DEBOUNCE_MS = 1600
+
+
+@dataclass(frozen=True)
+class WatchRoot:
+    """A watched folder whose files are served under ``prefix/`` (top level when empty)."""
+
+    prefix: str
+    root: str
+
+    def served(self, path: str) -> str | None:
+        """The served path of ``path`` when it lies below this root, else ``None``."""
+        root = self.root.rstrip(os.sep) + os.sep
+        if not path.startswith(root):
+            return None
+        relative = path[len(root) :].replace(os.sep, "/")
+        if not relative:
+            return None
+        return f"{self.prefix}/{relative}" if self.prefix else relative
+
+
+def watch_roots(finders: Iterable[BaseFinder]) -> list[WatchRoot]:
+    """Every finder location as a ``WatchRoot``, with its real path as a second spelling.
+
+    The built-in finders expose their ``Location`` list (so ``dirs`` prefixes are known);
+    a custom finder only gives ``locations()``, whose files are mapped without a prefix.
+    Watchers report paths as spelled when watching began, so a root reached through a
+    symlink is matched under both spellings.
+    """
+    roots: list[WatchRoot] = []
+    for finder in finders:
+        search = getattr(finder, "search", None)
+        if isinstance(search, tuple) and all(isinstance(loc, Location) for loc in search):
+            pairs = [(loc.prefix, loc.root) for loc in search]
+        else:
+            locations = cast("Iterable[Path]", finder.locations())
+            pairs = [("", Path(loc)) for loc in locations]
+        for prefix, root in pairs:
+            for spelling in (os.path.abspath(root), os.path.realpath(root)):
+                candidate = WatchRoot(prefix, spelling)
+                if candidate not in roots:
+                    roots.append(candidate)
+    return roots
+
+
+def served_paths(
+    changed: Iterable[str],
+    roots: Iterable[WatchRoot],
+    ignored: IgnoreMatcher,
+    *,
+    is_dir: Callable[[str], bool] = os.path.isdir,
+) -> list[str]:
+    """The sorted served paths of the changed files; ignored files and folders drop out.
+
+    A deleted file is a change like any other (it cannot be a folder: ``is_dir`` is
+    false for what no longer exists).
+    """
+    roots = list(roots)
+    out: set[str] = set()
+    for path in changed:
+        if is_dir(path):
+            continue
+        for root in roots:
+            served = root.served(path)
+            if served is not None and not ignored(served):
+                out.add(served)
+    return sorted(out)
+
+
+class Watcher:
+    """One ``awatch`` over all roots, reporting each burst of served paths to ``publish``.
+
+    ``start`` runs it as a task of the running loop; ``stop`` sets the stop event (the
+    watch thread notices it within one step) and waits for the task, so the process
+    never waits on a watcher at exit.
+    """
+
+    def __init__(
+        self,
+        roots: list[WatchRoot],
+        ignored: IgnoreMatcher,
+        publish: Callable[[list[str]], None],
+        *,
+        step_ms: int = STEP_MS,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        self.roots = roots
+        self.ignored = ignored
+        self.publish = publish
+        self.step_ms = step_ms
+        self.debounce_ms = debounce_ms
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stop = asyncio.Event()
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def request_stop(self) -> None:
+        """Ask the watch thread to end (safe to call from a signal callback on the loop)."""
+        self._stop.set()
+
+    async def stop(self) -> None:
+        self.request_stop()
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=1.0)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _run(self) -> None:
+        from watchfiles import awatch
+
+        folders = sorted({r.root for r in self.roots if os.path.isdir(r.root)})
+        # A folder inside another is already watched recursively.
+        folders = [f for f in folders if not any(f.startswith(o + os.sep) for o in folders)]
+        if not folders:
+            return
+        try:
+            async for changes in awatch(
+                *folders,
+                watch_filter=None,
+                step=self.step_ms,
+                debounce=self.debounce_ms,
+                stop_event=self._stop,
+            ):
+                paths = served_paths((path for _change, path in changes), self.roots, self.ignored)
+                if paths:
+                    self.publish(paths)
+        except FileNotFoundError as exc:
+            logger.warning("devstatic live reload stopped watching: %s", exc)
