@@ -1,0 +1,462 @@
+"""``S3Storage`` and ``ManifestS3Storage``: collected files in an S3-compatible bucket.
+
+Needs the ``s3`` extra (boto3). Options (``[tool.devstatic.storage-options]``):
+``bucket`` (required), ``prefix`` (folder inside the bucket, slashes optional; empty
+means the whole bucket), ``endpoint-url`` (MinIO, R2, moto ...), ``region``,
+``max-workers`` (parallel uploads, default 8). Credentials come from boto3's usual chain
+(``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, ``AWS_PROFILE``, an instance role).
+
+Incremental by content only: each object carries the MD5 of its bytes in its metadata
+(``x-amz-meta-md5``), never trusting mtimes or sizes, which differ on every checkout.
+Deciding whether a file is current takes one listing of the prefix per run, so a name
+the bucket lacks costs no request at all, and then one HEAD for each name it has, run
+in collectstatic's bounded pool. A HEAD rather than a side index object: the object's
+own metadata cannot drift from the object (an index can, after a failed run, a manual
+delete or a lifecycle rule), and the HEAD also returns the headers, so a change of our
+media-type or caching rules re-uploads the affected files.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+
+from devstatic.exceptions import ImproperlyConfigured, StorageError
+from devstatic.settings import Settings
+from devstatic.storage.base import Storage
+from devstatic.storage.manifest import ManifestFilesMixin
+from devstatic.storage.object_headers import (
+    ObjectHeaders,
+    object_headers,
+    sibling_original,
+    unhashed,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["ManifestS3Storage", "S3Storage"]
+
+T = TypeVar("T")
+
+#: Attempts per request (the first and three retries), with botocore's jittered backoff.
+MAX_ATTEMPTS = 4
+#: Seconds to open a connection and to wait on a read: with ``MAX_ATTEMPTS`` and the
+#: backoff, a dead or hung server fails a request in well under a minute.
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 10.0
+#: Object metadata key holding the hex MD5 of the object's bytes.
+MD5_KEY = "md5"
+
+_CHUNK = 1 << 20
+_CREDENTIAL_CODES = frozenset(
+    {
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "InvalidClientTokenId",
+        "ExpiredToken",
+        "InvalidToken",
+        "AccessDenied",
+        "403",
+    }
+)
+_MISSING_BUCKET_CODES = frozenset({"NoSuchBucket", "404"})
+_MISSING_KEY_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+def _md5_of_file(path: Path) -> bytes:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def _md5_of_bytes(data: bytes) -> bytes:
+    return hashlib.md5(data, usedforsecurity=False).digest()
+
+
+def _option_str(name: str, value: Any, example: str) -> str:
+    if not isinstance(value, str):
+        raise ImproperlyConfigured(
+            f"storage-options.{name} must be a string such as {example!r}, not {value!r}."
+        )
+    return value
+
+
+class S3Storage(Storage):
+    """Collected files as objects under ``prefix/`` of ``bucket``.
+
+    ``describe()`` is ``None``: the summary line names no folder. ``url()`` is
+    ``static_url`` plus the name, so an absolute ``static_url`` pointing at the CDN in
+    front of the bucket gives CDN URLs.
+    """
+
+    max_workers = 8
+    supports_links = False
+
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        bucket = options.pop("bucket", None)
+        prefix = options.pop("prefix", "")
+        endpoint_url = options.pop("endpoint_url", None)
+        region = options.pop("region", None)
+        max_workers = options.pop("max_workers", type(self).max_workers)
+        super().__init__(settings, **options)
+        if bucket is None or bucket == "":
+            raise ImproperlyConfigured(
+                f"storage-options.bucket is required by {type(self).__name__}: add "
+                'bucket = "my-static-bucket" under [tool.devstatic.storage-options].'
+            )
+        self.bucket = _option_str("bucket", bucket, "my-static-bucket")
+        self.prefix = _option_str("prefix", prefix, "static").strip("/")
+        self.endpoint_url = (
+            None
+            if endpoint_url is None
+            else _option_str("endpoint-url", endpoint_url, "https://s3.example.com")
+        )
+        if self.endpoint_url is not None and not self.endpoint_url.startswith(
+            ("http://", "https://")
+        ):
+            raise ImproperlyConfigured(
+                f"storage-options.endpoint-url must start with http:// or https://, "
+                f"not {self.endpoint_url!r}."
+            )
+        self.region = None if region is None else _option_str("region", region, "eu-west-1")
+        if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+            raise ImproperlyConfigured(
+                f"storage-options.max-workers must be a positive whole number such as 8, "
+                f"not {max_workers!r}."
+            )
+        self.max_workers = max_workers
+        self._client: S3Client | None = None
+        self._s3_lock = threading.Lock()
+        # Names in the bucket (under the prefix), listed once per run and kept up to date.
+        self._listing: set[str] | None = None
+        # Names this run collects or writes: a ``.gz``/``.br`` of one of them is a sibling.
+        self._collected: set[str] = set()
+        # The first connection failure: later calls fail at once instead of each one
+        # spending its retries on a server that is gone.
+        self._failure: StorageError | None = None
+
+    # -- the boto3 client -----------------------------------------------------------
+
+    @property
+    def client(self) -> S3Client:
+        """The boto3 client, made on first use (``static()`` with a plain storage needs none)."""
+        with self._s3_lock:
+            if self._client is None:
+                self._client = self._make_client()
+            return self._client
+
+    def _make_client(self) -> S3Client:
+        try:
+            import boto3
+            from botocore.config import Config
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} needs boto3: pip install 'devstatic[s3]'."
+            ) from exc
+        config = Config(
+            retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            max_pool_connections=max(10, self.max_workers),
+            # Custom endpoints (MinIO, moto, Ceph) rarely resolve bucket subdomains.
+            s3={"addressing_style": "path"} if self.endpoint_url else {},
+        )
+        session = boto3.session.Session()
+        return session.client(
+            "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config
+        )
+
+    def key(self, name: str) -> str:
+        """The object key of ``name``: ``prefix/name``."""
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def _where(self) -> str:
+        endpoint = self.endpoint_url
+        if endpoint is None and self._client is not None:
+            endpoint = self._client.meta.endpoint_url
+        where = f"S3 bucket {self.bucket!r}"
+        return f"{where} at {endpoint}" if endpoint else where
+
+    # -- collectstatic ----------------------------------------------------------------
+
+    def describe(self) -> str | None:
+        return None
+
+    def check_writable(self) -> None:
+        """List the prefix once: a missing bucket or bad credentials fail before any work."""
+        self._names_in_bucket()
+
+    def exists(self, name: str) -> bool:
+        return name in self._names_in_bucket()
+
+    def is_current(self, name: str, source: Path) -> bool:
+        """Current when the object's MD5 metadata and headers equal what we would upload."""
+        self._remember((name,))
+        if name not in self._names_in_bucket():
+            return False
+        wanted = self._headers(name, source)
+        return self._object_matches(name, _md5_of_file(source), wanted)
+
+    def save(self, name: str, source: Path) -> None:
+        self._remember((name,))
+        headers = self._headers(name, source)
+        digest = _md5_of_file(source)
+        with open(source, "rb") as body:
+            self._put(name, body, digest, headers)
+
+    def save_bytes(self, name: str, data: bytes) -> None:
+        """Upload ``data``, unless the bucket already holds exactly it (a rerun's manifest)."""
+        self._remember((name,))
+        headers = self._headers(name, None)
+        digest = _md5_of_bytes(data)
+        if name in self._names_in_bucket() and self._object_matches(name, digest, headers):
+            return
+        self._put(name, data, digest, headers)
+
+    def read_bytes(self, name: str) -> bytes:
+        """The object's bytes; ``FileNotFoundError`` when there is none.
+
+        Outside the circuit breaker: a web process reading the manifest retries later.
+        """
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.key(name))
+            return response["Body"].read()
+        except ClientError as exc:
+            if _error_code(exc) in _MISSING_KEY_CODES:
+                raise FileNotFoundError(f"{self.key(name)} is not in {self._where()}") from exc
+            raise self._translate(exc) from exc
+        except Exception as exc:
+            raise self._translate(exc) from exc
+
+    def delete(self, name: str) -> None:
+        self._call(lambda: self.client.delete_object(Bucket=self.bucket, Key=self.key(name)))
+        with self._s3_lock:
+            if self._listing is not None:
+                self._listing.discard(name)
+
+    def list_names(self) -> Iterator[str]:
+        """Every name under the prefix, listed afresh (``--clear`` deletes only these)."""
+        names = self._list_prefix()
+        with self._s3_lock:
+            self._listing = set(names)
+        yield from sorted(names)
+
+    def close(self) -> None:
+        with self._s3_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    # -- internals --------------------------------------------------------------------
+
+    def _remember(self, names: Iterable[str]) -> None:
+        with self._s3_lock:
+            self._collected.update(names)
+
+    def _names_in_bucket(self) -> set[str]:
+        with self._s3_lock:
+            if self._listing is not None:
+                return self._listing
+        names = self._list_prefix()
+        with self._s3_lock:
+            if self._listing is None:
+                self._listing = names
+            return self._listing
+
+    def _list_prefix(self) -> set[str]:
+        start = f"{self.prefix}/" if self.prefix else ""
+
+        def list_all() -> set[str]:
+            paginator = self.client.get_paginator("list_objects_v2")
+            names: set[str] = set()
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=start):
+                for item in page.get("Contents", []):
+                    key = item["Key"]
+                    if not key.endswith("/"):
+                        names.add(key[len(start) :])
+            return names
+
+        return self._call(list_all)
+
+    def _is_sibling(self, name: str, source: Path | None) -> bool:
+        """Whether ``name`` is a precompressed copy of a file collected beside it.
+
+        A source ``a.css.gz`` next to ``a.css`` is one (decided from the source tree, so
+        parallel uploads cannot race); otherwise the original (or its unhashed name, for
+        the manifest layer's ``a.<hash>.css.gz``) must be collected in this run or be in
+        the bucket. ``archive.tar.gz`` alone stays an archive.
+        """
+        original = sibling_original(name)
+        if original is None:
+            return False
+        if (
+            source is not None
+            and source.with_name(source.name[: len(original) - len(name)]).is_file()
+        ):
+            return True
+        with self._s3_lock:
+            collected = original in self._collected or unhashed(original) in self._collected
+        return collected or original in self._names_in_bucket()
+
+    def _headers(self, name: str, source: Path | None) -> ObjectHeaders:
+        return object_headers(name, is_sibling=self._is_sibling(name, source))
+
+    def _object_matches(self, name: str, digest: bytes, wanted: ObjectHeaders) -> bool:
+        from botocore.exceptions import ClientError
+
+        def head() -> dict[str, Any] | None:
+            try:
+                return dict(self.client.head_object(Bucket=self.bucket, Key=self.key(name)))
+            except ClientError as exc:
+                if _error_code(exc) in _MISSING_KEY_CODES:
+                    return None
+                raise
+
+        found = self._call(head)
+        if found is None:
+            return False
+        return (
+            found.get("Metadata", {}).get(MD5_KEY) == digest.hex()
+            and found.get("ContentType") == wanted.content_type
+            and found.get("CacheControl") == wanted.cache_control
+            and found.get("ContentEncoding") == wanted.content_encoding
+        )
+
+    def _put(
+        self, name: str, body: bytes | BinaryIO, digest: bytes, headers: ObjectHeaders
+    ) -> None:
+        """One PUT; ``Content-MD5`` makes the server refuse a body damaged on the way."""
+        extra: dict[str, str] = {}
+        if headers.content_encoding:
+            extra["ContentEncoding"] = headers.content_encoding
+        self._call(
+            lambda: self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key(name),
+                Body=body,
+                ContentType=headers.content_type,
+                CacheControl=headers.cache_control,
+                ContentMD5=base64.b64encode(digest).decode("ascii"),
+                Metadata={MD5_KEY: digest.hex()},
+                **extra,  # type: ignore[arg-type]
+            )
+        )
+        with self._s3_lock:
+            if self._listing is not None:
+                self._listing.add(name)
+
+    def _call(self, operation: Callable[[], T]) -> T:
+        """Run one client operation; any failure becomes a one-line ``StorageError``."""
+        if self._failure is not None:
+            raise self._failure
+        try:
+            return operation()
+        except StorageError:
+            raise
+        except Exception as exc:
+            error = self._translate(exc)
+            if _is_fatal(exc):
+                with self._s3_lock:
+                    self._failure = self._failure or error
+            raise error from exc
+
+    def _translate(self, exc: BaseException) -> StorageError:
+        """The user's one line for a boto3/botocore failure, naming the bucket and endpoint."""
+        from botocore.exceptions import (
+            ClientError,
+            ConnectionClosedError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            NoCredentialsError,
+            PartialCredentialsError,
+            ReadTimeoutError,
+        )
+
+        where = self._where()
+        if isinstance(exc, ClientError):
+            code = _error_code(exc)
+            message = exc.response.get("Error", {}).get("Message") or code
+            if code in _MISSING_BUCKET_CODES:
+                text = f"{where} does not exist: create it, or fix storage-options.bucket" + (
+                    " and endpoint-url." if self.endpoint_url else "."
+                )
+            elif code in _CREDENTIAL_CODES:
+                text = (
+                    f"{where} refused the credentials ({code}: {message}). Check "
+                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) and "
+                    "the bucket's permissions."
+                )
+            else:
+                text = f"{where} answered {code}: {message}"
+        elif isinstance(exc, NoCredentialsError | PartialCredentialsError):
+            text = (
+                f"no usable AWS credentials for {where}: set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE."
+            )
+        elif isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+            text = (
+                f"cannot connect to {where} after {MAX_ATTEMPTS} attempts: check "
+                "storage-options.endpoint-url and that the server is running."
+            )
+        elif isinstance(exc, ReadTimeoutError | ConnectionClosedError):
+            text = (
+                f"{where} stopped answering after {MAX_ATTEMPTS} attempts "
+                f"({type(exc).__name__}); run collectstatic again once it is back."
+            )
+        else:
+            text = f"{where} failed: {type(exc).__name__}: {exc}"
+        return StorageError(" ".join(text.split()))
+
+
+def _error_code(exc: Any) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _is_fatal(exc: BaseException) -> bool:
+    """Failures no other request of this run can escape: no server, no bucket, no access."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ReadTimeoutError,
+    )
+
+    if isinstance(exc, ClientError):
+        code = _error_code(exc)
+        return code in _CREDENTIAL_CODES or code in _MISSING_BUCKET_CODES
+    return isinstance(
+        exc,
+        EndpointConnectionError
+        | ConnectTimeoutError
+        | ReadTimeoutError
+        | ConnectionClosedError
+        | NoCredentialsError
+        | PartialCredentialsError,
+    )
+
+
+class ManifestS3Storage(ManifestFilesMixin, S3Storage):
+    """Hashed names and ``staticfiles.json`` in the bucket (the manifest uploaded last).
+
+    ``static()`` reads the manifest from the bucket once per process.
+    """
+
+    def post_process(
+        self, found: Mapping[str, Path], *, dry_run: bool
+    ) -> Iterable[tuple[str, str, bool]]:
+        # The hashed copies' ``.gz``/``.br`` are siblings of collected files: say so
+        # before the parallel uploads, whatever order they finish in.
+        self._remember(found)
+        return super().post_process(found, dry_run=dry_run)

@@ -1,0 +1,9 @@
+"""Fixtures of the production tests: a real moto S3 server (see support/moto_server.py)."""
+
+from support.moto_server import (  # noqa: F401
+    aws_env,
+    moto_server,
+    moto_server_factory,
+    s3_bucket,
+    s3_client,
+)
