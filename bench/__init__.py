@@ -1,0 +1,1 @@
+"""devstatic's benchmark harness: ``python -m bench`` (see ``bench/RESULTS.md``)."""

@@ -1,0 +1,3 @@
+"""An empty URLconf: the static handler answers before any view."""
+
+urlpatterns: list[object] = []
