@@ -1,0 +1,10 @@
+"""``python -m devstatic ...``: the same as the ``devstatic`` command."""
+
+from __future__ import annotations
+
+import sys
+
+from devstatic.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

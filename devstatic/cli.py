@@ -1,0 +1,126 @@
+"""``devstatic`` (and ``python -m devstatic``): findstatic, collectstatic, check, nginx.
+
+Every command reads the same ``Settings`` as the middleware (``--config FILE``, else the
+nearest pyproject.toml with a ``[tool.devstatic]`` table). Exit statuses a script can
+rely on: 0 success, 1 the command found a problem (a missed path, a failed copy, check
+errors), 2 bad usage or configuration (nothing was touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from devstatic.commands import COMMANDS
+from devstatic.exceptions import ImproperlyConfigured, StorageError
+from devstatic.settings import Settings
+
+#: Exit statuses.
+OK, FAILED, USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (errors are one line each on stderr)."""
+    parser, modules = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already printed
+        return exc.code if isinstance(exc.code, int) else USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    module = modules[args.command]
+    if isinstance(module, str):
+        print_error(module)
+        return USAGE
+    try:
+        settings = Settings.load(args.config)
+    except ImproperlyConfigured as exc:
+        handler = getattr(module, "config_error", None)
+        if handler is not None:
+            return int(handler(args, exc))
+        print_error(exc)
+        return USAGE
+    try:
+        return int(module.run(args, settings))
+    except ImproperlyConfigured as exc:
+        print_error(exc)
+        return USAGE
+    except StorageError as exc:
+        print_error(exc)
+        return FAILED
+    except KeyboardInterrupt:
+        print_error("interrupted.")
+        return 130
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType | str]]:
+    """The argument parser, and each command's module (or why it could not be imported).
+
+    Command modules are imported here, not at the top, so ``import devstatic.cli`` stays
+    cheap and a command whose module is missing does not break the others.
+    """
+    parser = argparse.ArgumentParser(
+        prog="devstatic",
+        description="Django's staticfiles workflow for any ASGI app.",
+    )
+    add_config_argument(parser, None)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules: dict[str, ModuleType | str] = {}
+    for name, dotted in COMMANDS.items():
+        try:
+            module = importlib.import_module(dotted)
+        except ImportError as exc:
+            # One broken or missing command must not take the others down with it.
+            modules[name] = f"the {name} command cannot be loaded ({exc})."
+            subparsers.add_parser(name, help="(not available in this installation)")
+            continue
+        modules[name] = module
+        summary = getattr(module, "HELP", None) or _first_line(module.__doc__)
+        sub = subparsers.add_parser(name, help=summary, description=summary)
+        add_config_argument(sub, argparse.SUPPRESS)
+        module.add_arguments(sub)
+    return parser, modules
+
+
+def add_config_argument(parser: argparse.ArgumentParser, default: Any) -> None:
+    """``--config FILE``, accepted before or after the command name."""
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=default,
+        help="the pyproject.toml to read [tool.devstatic] from "
+        "(default: the nearest one at or above the working directory)",
+    )
+
+
+def add_verbosity_argument(parser: argparse.ArgumentParser, levels: Sequence[int]) -> None:
+    """Django's ``-v/--verbosity`` with the levels a command uses."""
+    parser.add_argument(
+        "-v",
+        "--verbosity",
+        type=int,
+        choices=list(levels),
+        default=1,
+        help="0 quiet, 1 normal (default), " + ", ".join(f"{n} more" for n in levels[2:]),
+    )
+
+
+def print_error(error: object) -> None:
+    """Each line of ``error`` on stderr as ``error: ...`` (configuration errors have several)."""
+    for line in str(error).splitlines() or [""]:
+        if line.strip():
+            sys.stderr.write(f"error: {line}\n")
+    sys.stderr.flush()
+
+
+def _first_line(doc: str | None) -> str | None:
+    return doc.strip().splitlines()[0].strip() if doc and doc.strip() else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Helpers of the command tests: a project on disk, running devstatic in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    """A project folder with a pyproject.toml; ``write`` adds files below it."""
+
+    root: Path
+    package: str
+
+    def write(self, relative: str, content: str | bytes = "x") -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def configure(self, body: str) -> Path:
+        """(Re)write pyproject.toml with ``[tool.devstatic]`` = ``body``."""
+        return self.write("pyproject.toml", "[tool.devstatic]\n" + body)
+
+    @property
+    def collected(self) -> Path:
+        return self.root / "collected"
+
+
+DEFAULT_CONFIG = """\
+dirs = ["static", ["vendor", "node/dist"]]
+packages = ["{package}"]
+static-root = "collected"
+"""
+
+
+def subprocess_env(extra_path: Path | None = None, **more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DEVSTATIC_DEBUG", "PYTHONPATH")}
+    paths = [str(REPO)] + ([str(extra_path)] if extra_path else [])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env.update(more)
+    return env
+
+
+def run_devstatic(
+    args: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``python -m devstatic ARGS`` in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "devstatic", *args],
+        cwd=cwd,
+        env=dict(env) if env is not None else subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def tree(root: Path) -> list[str]:
+    """Every file (and symlink) below ``root`` as a relative POSIX path, sorted."""
+    out = []
+    for folder, dirs, files in os.walk(root):
+        names = files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        out += [Path(folder, name).relative_to(root).as_posix() for name in names]
+    return sorted(out)

@@ -1,0 +1,83 @@
+"""The ``devstatic`` entry point: commands, ``--config``, exit statuses, error lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commands_helpers import Project, run_devstatic, subprocess_env
+
+
+def test_cli_without_a_command_prints_help_and_exits_2(cli) -> None:
+    result = cli()
+    assert result.code == 2
+    assert "findstatic" in result.err and "collectstatic" in result.err
+
+
+def test_cli_help_lists_every_command_including_nginx(cli) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    for name in ("findstatic", "collectstatic", "check", "nginx"):
+        assert name in result.out
+
+
+def test_cli_unknown_option_is_a_usage_error(project: Project, cli) -> None:
+    result = cli("collectstatic", "--frobnicate")
+    assert result.code == 2
+    assert "--frobnicate" in result.err
+    assert not project.collected.exists()
+
+
+def test_cli_invalid_toml_is_one_error_line_and_exit_2(project: Project, cli) -> None:
+    project.write("pyproject.toml", "[tool.devstatic]\ndirs = [\n")
+    for command in (["findstatic", "x.css"], ["collectstatic", "--noinput"]):
+        result = cli(*command)
+        assert result.code == 2
+        assert result.out == ""
+        lines = result.err.splitlines()
+        assert len(lines) == 1
+        assert lines[0].startswith(f"error: {project.root / 'pyproject.toml'} is not valid TOML")
+    assert not project.collected.exists()
+
+
+def test_cli_every_settings_problem_gets_its_own_error_line(project: Project, cli) -> None:
+    project.configure('static-url = "static"\ndirs = [["vendor/", "node/dist"]]\n')
+    result = cli("findstatic", "x.css")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "error: static_url 'static' must start with '/': write '/static'.",
+        "error: static_url 'static' must end with '/': write 'static/'.",
+        f"error: dirs prefix 'vendor/' (for '{project.root / 'node/dist'}') must be a relative "
+        f"path without a slash at either end: write ['vendor', '{project.root / 'node/dist'}'].",
+    ]
+
+
+def test_cli_unknown_key_names_the_nearest_known_key(project: Project, cli) -> None:
+    project.configure('static-rot = "collected"\n')
+    result = cli("collectstatic", "--noinput")
+    assert result.code == 2
+    assert result.err.startswith("error: Unknown devstatic setting 'static-rot'")
+    assert "Did you mean 'static-root'?" in result.err
+
+
+def test_cli_missing_config_file_exits_2(project: Project, cli, tmp_path: Path) -> None:
+    result = cli("findstatic", "--config", str(tmp_path / "nope.toml"), "x.css")
+    assert result.code == 2
+    assert result.err.startswith(f"error: The config file '{tmp_path / 'nope.toml'}' does not exist.")
+
+
+def test_python_dash_m_devstatic_runs_the_cli(project: Project) -> None:
+    env = subprocess_env(project.root / "pylib")
+    done = run_devstatic(["findstatic", "-v0", "js/app.js"], cwd=project.root, env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"{project.root}/static/js/app.js\n",
+        "",
+    )
+
+
+def test_cli_unimportable_package_is_a_config_error_naming_it(project: Project, cli) -> None:
+    project.configure('packages = ["no_such_pkg_xyz"]\n')
+    result = cli("findstatic", "x.css")
+    assert result.code == 2
+    assert result.err.startswith("error: packages entry 'no_such_pkg_xyz' cannot be imported")
+    assert "Traceback" not in result.err
