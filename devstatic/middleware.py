@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, Unpack
 
 from devstatic.blocking import run_blocking
 from devstatic.debug_guard import check_debug
@@ -21,7 +21,7 @@ from devstatic.notfound import close_matches, debug_body, wants_html
 from devstatic.resolver import FileEntry, Representation, Resolver
 from devstatic.responder import Decision, RequestInfo, Validators, decide
 from devstatic.sender import FileChanged, send_decision
-from devstatic.settings import Settings
+from devstatic.settings import Settings, SettingsOverrides
 from devstatic.urlpath import decode_request_path
 
 Scope = MutableMapping[str, Any]
@@ -44,7 +44,14 @@ class StaticFilesMiddleware:
     ready ``Settings`` instead (overrides still apply on top).
     """
 
-    def __init__(self, app: ASGIApp, /, *, settings: Settings | None = None, **overrides: Any) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        /,
+        *,
+        settings: Settings | None = None,
+        **overrides: Unpack[SettingsOverrides],
+    ) -> None:
         self.app = app
         if settings is None:
             settings = Settings.load(**overrides)

@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypedDict, Union
 from urllib.parse import urlsplit
 
 from devstatic.exceptions import ImproperlyConfigured
@@ -138,6 +138,28 @@ class Settings:
 
 
 _FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
+
+
+class SettingsOverrides(TypedDict, total=False):
+    """The ``Settings`` fields as keyword arguments, so type checkers check the names.
+
+    ``StaticFilesMiddleware(app, dirz=[...])`` or ``app.add_middleware(StaticFilesMiddleware,
+    debug="yes")`` are then caught by mypy before they reach ``ImproperlyConfigured``.
+    """
+
+    static_url: str
+    dirs: Sequence[DirSpec]
+    packages: Sequence[str]
+    finders: Sequence[str]
+    static_root: PathLike | None
+    storage: str
+    storage_options: Mapping[str, Any]
+    ignore_patterns: Sequence[str]
+    debug: bool | None
+    insecure: bool
+    follow_symlinks: bool
+    live_reload: bool | None
+    live_reload_inject: bool
 
 
 def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from devstatic.middleware import ASGIApp, StaticFilesMiddleware
+from devstatic.settings import SettingsOverrides
 
 if TYPE_CHECKING:
     import httpx
@@ -27,7 +28,9 @@ BASE_URL = "http://testserver"
 
 
 @contextlib.asynccontextmanager
-async def static_client(app: ASGIApp, /, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def static_client(
+    app: ASGIApp, /, **overrides: Unpack[SettingsOverrides]
+) -> AsyncIterator[httpx.AsyncClient]:
     """An ``httpx.AsyncClient`` (``base_url="http://testserver"``) over ``app`` + the middleware.
 
     ``overrides`` are ``Settings`` fields, applied on top of ``[tool.devstatic]`` of the
@@ -38,7 +41,9 @@ async def static_client(app: ASGIApp, /, **overrides: Any) -> AsyncIterator[http
         yield client
 
 
-def build_static_client(app: ASGIApp, /, **overrides: Any) -> httpx.AsyncClient:
+def build_static_client(
+    app: ASGIApp, /, **overrides: Unpack[SettingsOverrides]
+) -> httpx.AsyncClient:
     """The client ``static_client`` yields, built without entering it.
 
     Building needs no event loop, which lets the pytest fixture stay synchronous and so
