@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from devstatic.exceptions import ImproperlyConfigured, StorageError
+from devstatic.http.mediatypes import content_type_for
 from devstatic.settings import Settings
 from devstatic.storage.base import Storage
 from devstatic.storage.manifest import ManifestFilesMixin
@@ -190,8 +191,12 @@ class S3Storage(Storage):
         return None
 
     def check_writable(self) -> None:
-        """List the prefix once: a missing bucket or bad credentials fail before any work."""
-        self._names_in_bucket()
+        """Nothing to check before the run: a bucket has no folder to create.
+
+        A missing bucket, refused credentials or an unreachable endpoint surface on the
+        first request of the run, as one ``StorageError`` line and exit status 1 (exit 2
+        is kept for configuration mistakes found without asking the server).
+        """
 
     def exists(self, name: str) -> bool:
         return name in self._names_in_bucket()
@@ -303,8 +308,12 @@ class S3Storage(Storage):
             and source.with_name(source.name[: len(original) - len(name)]).is_file()
         ):
             return True
+        # ``a.<hash>.css`` stands for ``a.css``; ``a.css.<hash>`` (a hashed ``a.css.gz``)
+        # does not: its type is no longer CSS.
+        base = unhashed(original)
+        hashed_copy = base != original and content_type_for(base) == content_type_for(original)
         with self._s3_lock:
-            collected = original in self._collected or unhashed(original) in self._collected
+            collected = original in self._collected or (hashed_copy and base in self._collected)
         return collected or original in self._names_in_bucket()
 
     def _headers(self, name: str, source: Path | None) -> ObjectHeaders:

@@ -8,7 +8,7 @@ run and start it again on the same port with the objects still there, as a real 
 endpoint that went away and came back.
 
 Fixtures: ``moto_server`` (one server for the session), ``aws_env`` (dummy
-credentials), ``s3_client``, ``s3_bucket`` (a fresh versioned bucket per test) and
+credentials), ``s3_client``, ``s3_bucket`` (a fresh bucket per test) and
 ``moto_server_factory`` (a private server a test may stop).
 """
 
@@ -55,6 +55,8 @@ class MotoServer:
         self._puts_left: int | None = None
         self._dying = threading.Event()
         self.puts = 0
+        #: ``(method, path)`` of every request answered, for tests that count requests.
+        self.requests: list[tuple[str, str]] = []
 
     @property
     def endpoint(self) -> str:
@@ -93,6 +95,15 @@ class MotoServer:
             self._thread.join(10)
             self._thread = None
 
+    def requests_to(self, bucket: str, method: str | None = None) -> list[tuple[str, str]]:
+        """The requests answered for ``bucket`` (optionally one method only), in order."""
+        with self._lock:
+            return [
+                (m, p)
+                for m, p in self.requests
+                if (p == f"/{bucket}" or p.startswith(f"/{bucket}/")) and method in (None, m)
+            ]
+
     def stop_after_puts(self, count: int) -> None:
         """Go away, as a crashed server does, once ``count`` more object PUTs succeeded."""
         with self._lock:
@@ -104,9 +115,13 @@ class MotoServer:
                 # A keep-alive connection opened before the stop: reset it, send nothing.
                 with contextlib.suppress(OSError):
                     environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+                start_response("503 Service Unavailable", [("Content-Length", "0")])
                 return []
             body = list(app(environ, start_response))
-            if environ["REQUEST_METHOD"] == "PUT" and environ["PATH_INFO"].count("/") >= 2:
+            method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+            with self._lock:
+                self.requests.append((method, path))
+            if method == "PUT" and path.count("/") >= 2:
                 with self._lock:
                     self.puts += 1
                     if self._puts_left is not None:
@@ -142,12 +157,10 @@ def make_client(endpoint: str) -> S3Client:
     return session.client("s3", endpoint_url=endpoint)
 
 
-def new_bucket(client: S3Client, *, versioned: bool = True) -> str:
-    """A fresh bucket; versioned, so a test can count the PUTs each object received."""
+def new_bucket(client: S3Client) -> str:
+    """A fresh bucket with a unique name (the session's server is shared)."""
     name = f"devstatic-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=name)
-    if versioned:
-        client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     return name
 
 
