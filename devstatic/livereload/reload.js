@@ -8,7 +8,8 @@
 (() => {
   "use strict";
   if (window.__devstaticLiveReload) return; // the tag and injection may both add us
-  window.__devstaticLiveReload = true;
+  // Visible state, for tests and the curious: is the event stream open right now?
+  const state = (window.__devstaticLiveReload = { connected: false });
 
   const MARKER = "__devstatic__/reload.js";
   const script = document.currentScript;
@@ -75,6 +76,7 @@
   function connect() {
     const source = new EventSource(eventsUrl);
     source.onopen = () => {
+      state.connected = true;
       if (lost) {
         location.reload();
         return;
@@ -91,6 +93,7 @@
       if (data && Array.isArray(data.paths)) onChange(data.paths);
     };
     source.onerror = () => {
+      state.connected = false;
       source.close();
       lost = true;
       setTimeout(connect, delay);

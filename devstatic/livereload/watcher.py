@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from devstatic.blocking import run_blocking
 from devstatic.finders import BaseFinder, Location
 from devstatic.ignore import IgnoreMatcher
 
@@ -94,6 +95,20 @@ def served_paths(
     return sorted(out)
 
 
+def expand_new_folders(added: Iterable[str]) -> list[str]:
+    """Every file inside the new folders among ``added``.
+
+    inotify watches a new folder only once it is reported, so files written into it at
+    once (``mkdir -p`` then a write, a ``git checkout``) may never be reported themselves.
+    """
+    out: list[str] = []
+    for path in added:
+        if os.path.isdir(path):
+            for folder, _dirs, names in os.walk(path):
+                out.extend(os.path.join(folder, name) for name in names)
+    return out
+
+
 class Watcher:
     """One ``awatch`` over all roots, reporting each burst of served paths to ``publish``.
 
@@ -144,8 +159,12 @@ class Watcher:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
+    def served(self, changed: list[str], added: list[str]) -> list[str]:
+        """The served paths of one burst (stats the files: run it off the loop)."""
+        return served_paths([*changed, *expand_new_folders(added)], self.roots, self.ignored)
+
     async def _run(self) -> None:
-        from watchfiles import awatch
+        from watchfiles import Change, awatch
 
         folders = sorted({r.root for r in self.roots if os.path.isdir(r.root)})
         # A folder inside another is already watched recursively.
@@ -160,7 +179,9 @@ class Watcher:
                 debounce=self.debounce_ms,
                 stop_event=self._stop,
             ):
-                paths = served_paths((path for _change, path in changes), self.roots, self.ignored)
+                added = [path for change, path in changes if change == Change.added]
+                changed = [path for _change, path in changes]
+                paths = await run_blocking(self.served, changed, added)
                 if paths:
                     self.publish(paths)
         except FileNotFoundError as exc:
