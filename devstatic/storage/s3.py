@@ -414,7 +414,8 @@ class S3Storage(Storage):
         elif isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
             text = (
                 f"cannot connect to {where} after {MAX_ATTEMPTS} attempts: check "
-                "storage-options.endpoint-url and that the server is running."
+                "storage-options.endpoint-url and that the server is running, then run "
+                "collectstatic again."
             )
         elif isinstance(exc, ReadTimeoutError | ConnectionClosedError):
             text = (
