@@ -34,8 +34,8 @@ async def static_client(
     """An ``httpx.AsyncClient`` (``base_url="http://testserver"``) over ``app`` + the middleware.
 
     ``overrides`` are ``Settings`` fields, applied on top of ``[tool.devstatic]`` of the
-    nearest pyproject.toml, or on top of ``settings=`` when you pass one. Debug is on
-    unless you pass ``debug=False`` yourself.
+    nearest pyproject.toml, or on top of ``settings=`` when you pass one. Debug is on and
+    live reload off unless you pass ``debug=False`` or ``live_reload=True`` yourself.
     """
     async with build_static_client(app, **overrides) as client:
         yield client
@@ -56,5 +56,7 @@ def build_static_client(
             "devstatic.testing needs httpx: pip install 'devstatic[testing]'."
         ) from exc
     overrides.setdefault("debug", True)
+    # A test has no browser to reload; a file watcher would only hold the test process up.
+    overrides.setdefault("live_reload", False)
     wrapped = StaticFilesMiddleware(app, **overrides)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=wrapped), base_url=BASE_URL)
