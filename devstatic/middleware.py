@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Unpack
 
 from devstatic.blocking import run_blocking
+from devstatic.checks import log_startup_warnings
 from devstatic.debug_guard import check_debug
 from devstatic.finders import get_finders
 from devstatic.http.encoding import negotiate_encoding
@@ -60,6 +61,7 @@ class StaticFilesMiddleware:
         self.settings = settings
         self.debug = check_debug(settings, app)
         self.finders = get_finders(settings)
+        log_startup_warnings(settings, logger)
         self.resolver = Resolver(self.finders, follow_symlinks=settings.follow_symlinks)
         self.prefix = settings.static_path
         self._prefix_bytes = self.prefix.encode("utf-8")
@@ -103,7 +105,7 @@ class StaticFilesMiddleware:
             if entry is None:
                 break
             try:
-                await self.send_file(scope, send, entry, request)
+                await self.send_file(scope, send, entry, request, receive=receive)
                 return
             except FileChanged:
                 # Replaced between validation and open: resolve again, then describe it anew.
@@ -132,7 +134,14 @@ class StaticFilesMiddleware:
 
         return safe_relative_path(path[len(self.prefix) :])
 
-    async def send_file(self, scope: Scope, send: Send, entry: FileEntry, request: RequestInfo) -> None:
+    async def send_file(
+        self,
+        scope: Scope,
+        send: Send,
+        entry: FileEntry,
+        request: RequestInfo,
+        receive: Receive | None = None,
+    ) -> None:
         """Negotiate the representation, decide, and send it."""
         rep, coding = await self.choose_representation(entry, request)
         vary = entry.compressible and self.resolver.has_variants(entry)
@@ -153,6 +162,7 @@ class StaticFilesMiddleware:
             rep,
             head=request.method == "HEAD",
             pathsend="http.response.pathsend" in extensions,
+            receive=receive,
         )
 
     async def choose_representation(

@@ -80,3 +80,57 @@ def tree(root: Path) -> list[str]:
         names = files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]
         out += [Path(folder, name).relative_to(root).as_posix() for name in names]
     return sorted(out)
+
+
+def run_in_terminal(
+    args: list[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    answer: str | None = None,
+    timeout: float = 30,
+) -> tuple[int, str]:
+    """``python -m devstatic ARGS`` on a pseudo-terminal; types ``answer`` at the prompt.
+
+    Returns the exit status and everything the terminal showed (stdout and stderr).
+    """
+    import pty
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "devstatic", *args],
+        cwd=cwd,
+        env={**env, "TERM": "xterm", "COLUMNS": "100"},
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    answered = answer is None
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            if not answered and b"Type 'yes' to continue" in seen:
+                os.write(master, (answer or "").encode() + b"\n")
+                answered = True
+            if proc.poll() is not None and not ready:
+                break
+        code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    return code, seen.decode("utf-8", "replace").replace("\r\n", "\n")

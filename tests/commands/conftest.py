@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from commands_helpers import DEFAULT_CONFIG, Project, Result  # noqa: E402
+from commands_helpers import DEFAULT_CONFIG, Project, Result
 
-from devstatic.cli import main  # noqa: E402
+from devstatic.cli import main
 
 
 @pytest.fixture

@@ -62,7 +62,9 @@ def test_cli_unknown_key_names_the_nearest_known_key(project: Project, cli) -> N
 def test_cli_missing_config_file_exits_2(project: Project, cli, tmp_path: Path) -> None:
     result = cli("findstatic", "--config", str(tmp_path / "nope.toml"), "x.css")
     assert result.code == 2
-    assert result.err.startswith(f"error: The config file '{tmp_path / 'nope.toml'}' does not exist.")
+    assert result.err.startswith(
+        f"error: The config file '{tmp_path / 'nope.toml'}' does not exist."
+    )
 
 
 def test_python_dash_m_devstatic_runs_the_cli(project: Project) -> None:

@@ -65,7 +65,8 @@ def test_findstatic_miss_at_verbosity_2_lists_locations_after_a_blank_line(
     result = cli("findstatic", "-v2", "nope.css")
     where = "\n  ".join(str(p) for p in locations(project))
     assert result.err == (
-        f"No matching file found for 'nope.css'.\n\nLooking in the following locations:\n  {where}\n"
+        "No matching file found for 'nope.css'.\n\n"
+        f"Looking in the following locations:\n  {where}\n"
     )
 
 
@@ -74,9 +75,7 @@ def test_findstatic_miss_at_verbosity_0_is_silent_but_exits_1(project: Project, 
     assert (result.code, result.out, result.err) == (1, "", "")
 
 
-def test_findstatic_one_miss_among_hits_exits_1_and_prints_the_hits(
-    project: Project, cli
-) -> None:
+def test_findstatic_one_miss_among_hits_exits_1_and_prints_the_hits(project: Project, cli) -> None:
     result = cli("findstatic", "js/app.js", "nope.css", "pkg/only.js")
     pkg = project.root / "pylib" / project.package / "static"
     assert result.code == 1
