@@ -1,0 +1,161 @@
+"""A stock nginx with the `devstatic nginx` block serves collectstatic's output as the
+middleware would: bytes, Content-Type, Cache-Control and Content-Encoding."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.client
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from production_helpers import collectstatic, make_extra_tree, run_cli, write_config
+from support.servers import free_port, require_program, stop_process, wait_for_port
+
+from devstatic.http.mediatypes import content_type_for
+from devstatic.storage.object_headers import IMMUTABLE, NO_CACHE, is_hashed
+
+NGINX_CONF = """\
+daemon off;
+{user}worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        include {tmp}/static.conf;
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def run_nginx(nginx: str, tmp: Path, block: str) -> Iterator[int]:
+    """nginx in the foreground on a loopback port, with ``block`` inside its server."""
+    port = free_port()
+    (tmp / "static.conf").write_text(block)
+    # The worker must read files under pytest's 0700 tmp folder: as root, run it as root.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(user=user, tmp=tmp, port=port))
+    cmd = [nginx, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        try:
+            wait_for_port(port, proc, timeout=15)
+        except RuntimeError as exc:
+            raise AssertionError(f"{exc}\n{(tmp / 'error.log').read_text()}") from exc
+        yield port
+    finally:
+        stop_process(proc)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def get(
+    conn: http.client.HTTPConnection, path: str, **headers: str
+) -> tuple[int, dict[str, str], bytes]:
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """The demo (plus extra files), collected with hashes and .gz/.br, behind nginx."""
+    nginx = require_program("nginx", "/usr/sbin/nginx")
+    tmp = tmp_path_factory.mktemp("nginx")
+    config = write_config(
+        tmp,
+        storage="devstatic.storage.ManifestStaticFilesStorage",
+        options={"compress": ["gz", "br"]},
+        static_root=tmp / "collected",
+        extra_dirs=(make_extra_tree(tmp),),
+    )
+    collected = collectstatic(config)
+    assert collected.returncode == 0, collected.stderr
+    block = run_cli("nginx", "--config", str(config))
+    assert block.returncode == 0, block.stderr
+    with run_nginx(nginx, tmp, block.stdout) as port:
+        yield port, tmp / "collected"
+
+
+def test_every_collected_file_is_served_with_its_bytes_type_and_caching(
+    served: tuple[int, Path],
+) -> None:
+    port, root = served
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    manifest = json.loads((root / "staticfiles.json").read_bytes())
+    assert set(manifest["paths"].values()) <= set(names)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for name in names:
+            status, headers, body = get(conn, f"/static/{name}")
+            assert status == 200, name
+            assert body == (root / name).read_bytes(), name
+            assert headers["content-type"] == content_type_for(name), name
+            assert headers["cache-control"] == (IMMUTABLE if is_hashed(name) else NO_CACHE), name
+            assert headers["x-content-type-options"] == "nosniff", name
+            assert "content-encoding" not in headers, name
+    finally:
+        conn.close()
+
+
+def test_module_scripts_get_javascript_with_charset_not_octet_stream(
+    served: tuple[int, Path],
+) -> None:
+    port, root = served
+    hashed = json.loads((root / "staticfiles.json").read_bytes())["paths"]["js/module.mjs"]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        _, headers, _ = get(conn, f"/static/{hashed}")
+    finally:
+        conn.close()
+    assert headers["content-type"] == "text/javascript; charset=utf-8"
+
+
+def test_gzip_sibling_is_sent_to_clients_that_accept_gzip(served: tuple[int, Path]) -> None:
+    port, root = served
+    manifest = json.loads((root / "staticfiles.json").read_bytes())["paths"]
+    with_gz = [h for h in manifest.values() if (root / f"{h}.gz").is_file()]
+    assert manifest["js/module.mjs"] in with_gz
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for hashed in with_gz:
+            status, headers, body = get(conn, f"/static/{hashed}", **{"Accept-Encoding": "gzip"})
+            assert status == 200, hashed
+            assert headers["content-encoding"] == "gzip", hashed
+            assert body == (root / f"{hashed}.gz").read_bytes(), hashed
+            assert gzip.decompress(body) == (root / hashed).read_bytes(), hashed
+            assert headers["content-type"] == content_type_for(hashed), hashed
+            assert headers["cache-control"] == IMMUTABLE, hashed
+            assert headers["vary"] == "Accept-Encoding", hashed
+            # Stock nginx has no brotli: a br-only client gets the plain file.
+            status, headers, body = get(conn, f"/static/{hashed}", **{"Accept-Encoding": "br"})
+            assert "content-encoding" not in headers, hashed
+            assert body == (root / hashed).read_bytes(), hashed
+    finally:
+        conn.close()
+
+
+def test_paths_outside_the_folder_and_missing_files_are_404(served: tuple[int, Path]) -> None:
+    port, root = served
+    (root.parent / "secret.txt").write_text("not for the web")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for path in ("/static../secret.txt", "/static/../secret.txt", "/static/nope.css"):
+            status, _, body = get(conn, path)
+            assert status in (400, 404), path
+            assert b"not for the web" not in body, path
+    finally:
+        conn.close()
