@@ -84,7 +84,7 @@ def test_static_returns_plain_url_in_debug(tmp_path: Path) -> None:
 def test_static_raises_value_error_naming_a_missing_name(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     run_collect(settings)
-    with pytest.raises(ValueError, match="css/nope.css"):
+    with pytest.raises(ValueError, match=r"css/nope\.css"):
         static("css/nope.css", settings)
 
 
