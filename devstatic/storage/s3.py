@@ -49,7 +49,7 @@ MAX_ATTEMPTS = 4
 #: Seconds to open a connection and to wait on a read: with ``MAX_ATTEMPTS`` and the
 #: backoff, a dead or hung server fails a request in well under a minute.
 CONNECT_TIMEOUT = 3.0
-READ_TIMEOUT = 10.0
+READ_TIMEOUT = 8.0
 #: Object metadata key holding the hex MD5 of the object's bytes.
 MD5_KEY = "md5"
 
@@ -135,6 +135,7 @@ class S3Storage(Storage):
         self.max_workers = max_workers
         self._client: S3Client | None = None
         self._s3_lock = threading.Lock()
+        self._listing_lock = threading.Lock()
         # Names in the bucket (under the prefix), listed once per run and kept up to date.
         self._listing: set[str] | None = None
         # Names this run collects or writes: a ``.gz``/``.br`` of one of them is a sibling.
@@ -268,14 +269,16 @@ class S3Storage(Storage):
             self._collected.update(names)
 
     def _names_in_bucket(self) -> set[str]:
-        with self._s3_lock:
-            if self._listing is not None:
-                return self._listing
-        names = self._list_prefix()
-        with self._s3_lock:
-            if self._listing is None:
+        """The listing of the prefix, made once per run: the first worker lists, the
+        others wait for it instead of listing too."""
+        with self._listing_lock:
+            with self._s3_lock:
+                if self._listing is not None:
+                    return self._listing
+            names = self._list_prefix()
+            with self._s3_lock:
                 self._listing = names
-            return self._listing
+                return names
 
     def _list_prefix(self) -> set[str]:
         start = f"{self.prefix}/" if self.prefix else ""

@@ -88,9 +88,12 @@ def test_rerun_uploads_only_changed_content_never_a_touched_file(
     puts_before = len(moto_server.requests_to(s3_bucket, "PUT"))
     os.utime(tmp_path / "extra" / "data" / "info.json", (1, 1))  # older mtime, same bytes
 
+    listings_before = moto_server.requests_to(s3_bucket, "GET").count(("GET", f"/{s3_bucket}"))
     second = collectstatic(config)
 
     assert second.returncode == 0, second.stderr
+    listings = moto_server.requests_to(s3_bucket, "GET").count(("GET", f"/{s3_bucket}"))
+    assert listings - listings_before == 1  # one listing per run, not one per file
     assert (
         second.stdout.strip().splitlines()[-1] == f"0 static files copied, {len(found)} unmodified."
     )
