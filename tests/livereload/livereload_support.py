@@ -38,11 +38,12 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.args: list[str] = []
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1"]
         self.proc = subprocess.Popen(
-            [*cmd, "--port", str(self.port), "--no-access-log"],
+            [*cmd, "--port", str(self.port), "--no-access-log", *self.args],
             cwd=self.cwd,
             env={"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(self.cwd)},
             stdout=subprocess.PIPE,

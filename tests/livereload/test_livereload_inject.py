@@ -10,7 +10,12 @@ import httpx
 import pytest
 
 from devstatic import Settings, StaticFilesMiddleware
-from devstatic.livereload.inject import MAX_BUFFER, HtmlInjector, insert_script
+from devstatic.livereload.inject import (
+    MAX_BUFFER,
+    HtmlInjector,
+    insert_script,
+    without_file_sending,
+)
 
 TAG = b'<script src="/static/__devstatic__/reload.js"></script>'
 Message = MutableMapping[str, Any]
@@ -194,3 +199,9 @@ async def test_nothing_is_injected_when_live_reload_is_off(tmp_path: Path) -> No
     async with client(app) as http:
         assert (await http.get("/")).content == PAGE
         assert (await http.get("/static/page.html")).content == PAGE
+
+
+def test_file_sending_extensions_are_withdrawn_so_the_body_can_be_rewritten() -> None:
+    scope = {"type": "http", "extensions": {"http.response.pathsend": {}, "other": {}}}
+    assert without_file_sending(scope)["extensions"] == {"other": {}}
+    assert scope["extensions"] == {"http.response.pathsend": {}, "other": {}}

@@ -267,3 +267,32 @@ async def test_non_get_methods_on_the_event_stream_get_405(tmp_path: Path) -> No
     async with client(app) as http:
         response = await http.post("/static/__devstatic__/events")
     assert response.status_code == 405
+
+
+async def test_uvicorn_reload_ends_open_streams_and_comes_back(site: Path) -> None:
+    running = Server(site, app="lr_sse_app:app")
+    running.args = ["--reload", "--reload-dir", str(site)]
+    running.start()
+    url = running.url + "/static/__devstatic__/events"
+    try:
+        async with httpx.AsyncClient(timeout=SAFETY) as http:
+            async with http.stream("GET", url) as response:
+                lines = response.aiter_lines()
+                assert await asyncio.wait_for(anext(lines), SAFETY) == ": devstatic"
+                app_module = site / "lr_sse_app.py"
+                app_module.write_text(app_module.read_text() + "\n# changed\n")
+
+                async def drain() -> None:
+                    async for _ in lines:
+                        pass
+
+                await asyncio.wait_for(drain(), SAFETY)
+            for _ in range(200):  # the new worker answers again
+                try:
+                    script = await http.get(running.url + "/static/__devstatic__/reload.js")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            assert script.status_code == 200
+    finally:
+        running.stop()
