@@ -8,19 +8,16 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, Union
+from typing import Any, TypeAlias, TypedDict
 from urllib.parse import urlsplit
 
 from devstatic.exceptions import ImproperlyConfigured
 from devstatic.pyproject_config import find_config_file, read_config_table
 
-if TYPE_CHECKING:
-    PathLike = Union[str, os.PathLike[str]]
-else:
-    PathLike = Union[str, os.PathLike]
+PathLike: TypeAlias = str | os.PathLike[str]
 
 #: A ``dirs`` entry: a folder, or a ``(prefix, folder)`` pair served under ``prefix/``.
-DirSpec = Union[PathLike, Sequence[PathLike]]
+DirSpec: TypeAlias = PathLike | Sequence[PathLike]
 
 DEFAULT_FINDERS: tuple[str, ...] = (
     "devstatic.finders.FileSystemFinder",
@@ -63,7 +60,9 @@ class Settings:
         set_(self, "dirs", _check_dirs(self.dirs, problems))
         set_(self, "packages", _check_names("packages", self.packages, problems, dotted=True))
         set_(self, "finders", _check_names("finders", self.finders, problems, dotted=True))
-        set_(self, "ignore_patterns", _check_names("ignore_patterns", self.ignore_patterns, problems))
+        set_(
+            self, "ignore_patterns", _check_names("ignore_patterns", self.ignore_patterns, problems)
+        )
         set_(self, "storage", _check_dotted("storage", self.storage, problems))
         set_(self, "static_root", _check_static_root(self.static_root, problems))
         set_(self, "storage_options", _check_storage_options(self.storage_options, problems))
@@ -124,7 +123,7 @@ class Settings:
 
     @classmethod
     def from_django(cls, django_settings: Any = None, **overrides: Any) -> Settings:
-        """Settings translated from a Django project's settings (``django.conf.settings`` by default)."""
+        """Settings from a Django project's settings (``django.conf.settings`` by default)."""
         from devstatic.django_settings import settings_from_django
 
         return settings_from_django(cls, django_settings, **overrides)
@@ -190,7 +189,9 @@ def _from_table(table: Mapping[str, Any], *, base: Path, source: str) -> dict[st
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in _FIELDS:
-            raise ImproperlyConfigured(_unknown_key_message(raw_key, f"in [tool.devstatic] of {source}"))
+            raise ImproperlyConfigured(
+                _unknown_key_message(raw_key, f"in [tool.devstatic] of {source}")
+            )
         values[key] = value
     if isinstance(values.get("dirs"), list):
         values["dirs"] = [_anchor_dir(entry, base) for entry in values["dirs"]]
@@ -231,9 +232,7 @@ def _check_static_url(value: Any, problems: list[str]) -> str:
 
 def _check_dirs(value: Any, problems: list[str]) -> tuple[Any, ...]:
     if isinstance(value, (str, bytes, os.PathLike)) or not isinstance(value, Sequence):
-        problems.append(
-            f"dirs must be a list of folders, e.g. dirs = ['static'], not {value!r}."
-        )
+        problems.append(f"dirs must be a list of folders, e.g. dirs = ['static'], not {value!r}.")
         return ()
     out: list[Any] = []
     for entry in value:
@@ -265,16 +264,22 @@ def _check_dirs(value: Any, problems: list[str]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _check_names(key: str, value: Any, problems: list[str], *, dotted: bool = False) -> tuple[str, ...]:
+def _check_names(
+    key: str, value: Any, problems: list[str], *, dotted: bool = False
+) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence):
-        problems.append(f"{key} must be a list of strings, e.g. {key} = [{value!r}], not {value!r}.")
+        problems.append(
+            f"{key} must be a list of strings, e.g. {key} = [{value!r}], not {value!r}."
+        )
         return ()
     out: list[str] = []
     for item in value:
         if not isinstance(item, str) or not item:
             problems.append(f"{key} entry {item!r} must be a non-empty string.")
         elif dotted and not _is_dotted(item):
-            problems.append(f"{key} entry {item!r} is not a dotted Python name such as 'myapp.blog'.")
+            problems.append(
+                f"{key} entry {item!r} is not a dotted Python name such as 'myapp.blog'."
+            )
         else:
             out.append(item)
     return tuple(out)
@@ -305,7 +310,8 @@ def _check_static_root(value: Any, problems: list[str]) -> Path | None:
 def _check_storage_options(value: Any, problems: list[str]) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         problems.append(
-            f"storage_options must be a table, e.g. [tool.devstatic.storage-options], not {value!r}."
+            "storage_options must be a table, e.g. [tool.devstatic.storage-options], "
+            f"not {value!r}."
         )
         return {}
     out: dict[str, Any] = {}

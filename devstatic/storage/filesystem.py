@@ -44,7 +44,7 @@ class FileSystemStorage(Storage):
     def root(self) -> Path:
         if self._root is None:
             raise StorageError(
-                "static_root is not configured: set static-root = \"staticfiles\" in "
+                'static_root is not configured: set static-root = "staticfiles" in '
                 "[tool.devstatic] (the folder collectstatic writes to)."
             )
         return self._root
@@ -79,7 +79,9 @@ class FileSystemStorage(Storage):
             with tempfile.TemporaryFile(dir=root):
                 pass
         except OSError as exc:
-            raise StorageError(f"static_root {str(root)!r} is not writable: {exc.strerror}.") from exc
+            raise StorageError(
+                f"static_root {str(root)!r} is not writable: {exc.strerror}."
+            ) from exc
 
     def exists(self, name: str) -> bool:
         return os.path.lexists(self.path(name))
@@ -102,9 +104,8 @@ class FileSystemStorage(Storage):
 
     def save_bytes(self, name: str, data: bytes) -> None:
         target = self.path(name)
-        with self._atomic(target) as tmp:
-            with open(tmp, "wb") as handle:
-                handle.write(data)
+        with self._atomic(target) as tmp, open(tmp, "wb") as handle:
+            handle.write(data)
 
     def read_bytes(self, name: str) -> bytes:
         return self.path(name).read_bytes()
