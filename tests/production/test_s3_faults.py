@@ -73,6 +73,20 @@ def test_server_gone_mid_run_fails_in_one_line_publishes_no_manifest_and_rerun_c
         assert f"static/{hashed}" in complete, name
 
 
+def test_busy_server_503s_are_retried_and_the_run_completes(
+    tmp_path: Path, moto_server: MotoServer, s3_client: S3Client, s3_bucket: str
+) -> None:
+    config = config_for(tmp_path, moto_server.endpoint, s3_bucket)
+    found = sources(config)
+    moto_server.answer_busy(3)
+
+    result = collectstatic(config)
+
+    assert result.returncode == 0, result.stderr
+    keys = set(stored(s3_client, s3_bucket))
+    assert {f"static/{name}" for name in found} | {"static/staticfiles.json"} <= keys
+
+
 def test_missing_bucket_is_one_line_naming_it_and_exit_1(
     tmp_path: Path, moto_server: MotoServer, aws_env: dict[str, str]
 ) -> None:

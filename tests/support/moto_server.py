@@ -43,6 +43,11 @@ AWS_ENV = {
 
 StartResponse = Callable[..., Any]
 
+_SLOW_DOWN = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
+    b"<Message>Please reduce your request rate.</Message></Error>"
+)
+
 
 class MotoServer:
     """moto's S3 on ``127.0.0.1:port``; ``stop()`` then ``start()`` keeps the buckets."""
@@ -55,6 +60,7 @@ class MotoServer:
         self._puts_left: int | None = None
         self._dying = threading.Event()
         self.puts = 0
+        self._busy_left = 0
         #: ``(method, path)`` of every request answered, for tests that count requests.
         self.requests: list[tuple[str, str]] = []
 
@@ -104,6 +110,11 @@ class MotoServer:
                 if (p == f"/{bucket}" or p.startswith(f"/{bucket}/")) and method in (None, m)
             ]
 
+    def answer_busy(self, count: int) -> None:
+        """Answer the next ``count`` requests with ``503 Slow Down``, as a busy S3 does."""
+        with self._lock:
+            self._busy_left = count
+
     def stop_after_puts(self, count: int) -> None:
         """Go away, as a crashed server does, once ``count`` more object PUTs succeeded."""
         with self._lock:
@@ -117,6 +128,13 @@ class MotoServer:
                     environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
                 start_response("503 Service Unavailable", [("Content-Length", "0")])
                 return []
+            with self._lock:
+                busy = self._busy_left > 0
+                self._busy_left -= busy
+            if busy:
+                # What S3 answers when overloaded: a retryable 503 SlowDown.
+                start_response("503 Slow Down", [("Content-Type", "application/xml")])
+                return [_SLOW_DOWN]
             body = list(app(environ, start_response))
             method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
             with self._lock:
