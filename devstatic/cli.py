@@ -12,15 +12,30 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from devstatic.commands import COMMANDS
 from devstatic.exceptions import ImproperlyConfigured, StorageError
+from devstatic.pyproject_config import find_config_file
 from devstatic.settings import Settings
 
 #: Exit statuses.
 OK, FAILED, USAGE = 0, 1, 2
+
+
+def add_project_to_path(config: str | None) -> None:
+    """Make the project's own packages importable, as ``manage.py`` does for Django.
+
+    A console script does not put the working directory on ``sys.path`` (``python -m``
+    does), so ``packages = ["myapp"]`` would not import from the project root. The
+    project is the folder of the config file in use, else the working directory.
+    """
+    found = Path(config) if config else find_config_file()
+    folder = str(found.absolute().parent if found else Path.cwd())
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_error(module)
         return USAGE
     try:
+        add_project_to_path(args.config)
         settings = Settings.load(args.config)
     except ImproperlyConfigured as exc:
         handler = getattr(module, "config_error", None)
