@@ -193,7 +193,11 @@ def test_toml_block_is_valid_devstatic_configuration(block: Block, tmp_path: Pat
     config = tmp_path / "pyproject.toml"
     config.write_text(block.code)
     assert "devstatic" in tomllib.loads(block.code)["tool"]
-    Settings.load(config)
+    settings = Settings.load(config)
+    if "S3" not in settings.storage:  # a bucket needs credentials; its options are checked there
+        from devstatic.storage.base import get_storage
+
+        get_storage(settings)  # the storage accepts its storage-options
 
 
 # -- shell ------------------------------------------------------------------------------
@@ -242,18 +246,26 @@ def console_steps(code: str) -> list[tuple[str, str]]:
     return [(command, "".join(out + "\n" for out in output)) for command, output in steps]
 
 
+def console_env() -> dict[str, str]:
+    # The demo is not an installed package: `demo.blog` imports from the repository root,
+    # as `uvicorn demo:app` imports it from the working directory.
+    return {**clean_env(), "PYTHONPATH": str(REPO)}
+
+
 @pytest.mark.parametrize("block", params(of("console")))
 def test_console_block_prints_what_the_readme_shows(block: Block, tmp_path: Path) -> None:
     ensure_demo_media()
     config = demo_config(tmp_path)
     for command, expected in console_steps(block.code):
-        args = shlex.split(command)
-        if "collectstatic" in args:
-            args += ["--config", str(config)]
+        # collectstatic writes into tmp_path, never into the repository's demo/collected.
+        script = command.replace(
+            "devstatic collectstatic",
+            f"devstatic collectstatic --config {shlex.quote(str(config))}",
+        )
         result = subprocess.run(
-            args,
+            ["bash", "-o", "pipefail", "-c", script],
             cwd=REPO,
-            env=clean_env(),
+            env=console_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -262,7 +274,19 @@ def test_console_block_prints_what_the_readme_shows(block: Block, tmp_path: Path
         shown = result.stdout.replace(str(tmp_path), SHOWN_REPO).replace(str(REPO), SHOWN_REPO)
         assert shown == expected, f"$ {command}"
         if not expected.startswith("No matching file"):
-            assert result.returncode == 0, f"$ {command}\n{result.stdout}"
+            assert result.returncode in (0, 141), f"$ {command}\n{result.stdout}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the devstatic console script does not put the project's folder on sys.path, so "
+    "packages = ['demo.blog'] cannot be imported from the repository root (python -m works)",
+)
+def test_console_script_imports_the_projects_packages_from_the_project_root() -> None:
+    result = subprocess.run(
+        ["devstatic", "check"], cwd=REPO, env=clean_env(), capture_output=True, text=True
+    )
+    assert result.stdout == "System check identified no issues.\n", result.stdout
 
 
 @pytest.mark.parametrize("block", params(of("sh")))
