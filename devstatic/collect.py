@@ -135,9 +135,11 @@ def collect(
     workers = max(1, int(storage.max_workers))
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="devstatic-collect")
     try:
+        # Find first: a finder that fails (a package gone missing) must not leave a
+        # storage that --clear has already emptied.
+        entries = discover(get_finders(settings), patterns)
         if options.clear:
             _clear(storage, executor, stats, log, dry_run=options.dry_run)
-        entries = discover(get_finders(settings), patterns)
         found: dict[str, Path] = {}
         futures: dict[str, Future[Outcome]] = {}
         for entry in entries:

@@ -121,3 +121,13 @@ def test_collectstatic_without_a_local_destination_omits_to_in_the_summary(
     )
     result = cli("collectstatic", "--noinput")
     assert result.out == "\n2 static files copied.\n"
+
+
+def test_collectstatic_clear_with_a_broken_package_deletes_nothing(project: Project, cli) -> None:
+    cli("collectstatic", "--noinput", "-v0")
+    before = tree(project.collected)
+    project.configure('dirs = ["static"]\npackages = ["gone_pkg_zz"]\nstatic-root = "collected"\n')
+    result = cli("collectstatic", "--noinput", "--clear")
+    assert result.code == 2
+    assert result.err.startswith("error: packages entry 'gone_pkg_zz' cannot be imported")
+    assert tree(project.collected) == before
