@@ -9,6 +9,7 @@ not is simply asked ``find()`` on every request.
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import os
 import stat as stat_module
@@ -35,7 +36,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Location:
-    """A folder whose files are served under ``prefix/`` (or at the top when ``prefix`` is empty)."""
+    """A folder whose files are served under ``prefix/`` (at the top when ``prefix`` is empty)."""
 
     prefix: str
     root: Path
@@ -73,11 +74,12 @@ class BaseFinder:
         """Every ``(served path, source file)`` pair, skipping ``ignore_patterns``."""
         raise NotImplementedError
 
-    def locations(self) -> list[Path]:
+    # ``builtins.list``: inside the class body, ``list`` names the method above.
+    def locations(self) -> builtins.list[Path]:
         """The folders searched, for ``findstatic -v2`` and the debug 404 page."""
         raise NotImplementedError
 
-    def candidates(self, path: str) -> list[tuple[Path, Path]] | None:
+    def candidates(self, path: str) -> builtins.list[tuple[Path, Path]] | None:
         """The ``(file, root)`` pairs checked for ``path``, in order; ``None`` if opaque.
 
         Optional. When given, the middleware caches lookups and re-validates them with

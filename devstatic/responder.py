@@ -122,7 +122,7 @@ def decide(request: RequestInfo, v: Validators, *, now: int | None = None) -> De
     if outcome is Precondition.NOT_MODIFIED:
         return Decision(304, common_headers(v), "none")
     if outcome is Precondition.FAILED:
-        return Decision(412, _small_body_headers(b"text/plain; charset=utf-8", 0), "none")
+        return Decision(412, _empty_body_headers(v), "none")
 
     entity = _entity_headers(v)
     if request.range is not None and if_range_allows(
@@ -134,7 +134,7 @@ def decide(request: RequestInfo, v: Validators, *, now: int | None = None) -> De
             if resolved.kind == "unsatisfiable":
                 headers = [
                     (b"content-range", unsatisfied_content_range(v.size).encode()),
-                    *_small_body_headers(b"text/plain; charset=utf-8", 0),
+                    *_empty_body_headers(v),
                 ]
                 return Decision(416, headers, "none")
             if resolved.kind == "partial":
@@ -176,5 +176,13 @@ def _entity_headers(v: Validators) -> list[Header]:
     return headers
 
 
-def _small_body_headers(content_type: bytes, length: int) -> list[Header]:
-    return [(b"content-type", content_type), (b"content-length", str(length).encode())]
+def _empty_body_headers(v: Validators) -> list[Header]:
+    """Headers of a 412 or 416: no body, and ``Vary`` when the name has siblings, since
+    which representation failed depends on ``Accept-Encoding`` (RFC 9110 section 12.5.5)."""
+    headers: list[Header] = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", b"0"),
+    ]
+    if v.vary:
+        headers.append((b"vary", b"Accept-Encoding"))
+    return headers

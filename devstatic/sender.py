@@ -14,6 +14,7 @@ from devstatic.resolver import Representation, version_of
 from devstatic.responder import Decision
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
 logger = logging.getLogger("devstatic")
 
@@ -59,11 +60,19 @@ async def send_decision(
     *,
     head: bool,
     pathsend: bool,
+    receive: Receive | None = None,
 ) -> None:
     """Send ``decision`` for ``rep``. Raises ``FileNotFoundError``/``PermissionError``/
-    ``FileChanged`` before anything is sent if the file cannot be opened as described."""
+    ``FileChanged`` before anything is sent if the file cannot be opened as described.
+
+    With ``receive``, a streamed body stops at the client's ``http.disconnect``: servers
+    such as uvicorn silently drop what is sent after a disconnect, so without listening
+    we would read (and hold open) the rest of a multi-gigabyte file for nobody.
+    """
     if head or decision.body == "none":
-        await send({"type": "http.response.start", "status": decision.status, "headers": decision.headers})
+        await send(
+            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+        )
         await send({"type": "http.response.body", "body": b""})
         return
     plan = body_plan(decision, rep.size)
@@ -72,20 +81,29 @@ async def send_decision(
             part if isinstance(part, bytes) else rep.content[part[0] : part[0] + part[1]]
             for part in plan
         )
-        await send({"type": "http.response.start", "status": decision.status, "headers": decision.headers})
+        await send(
+            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+        )
         await send({"type": "http.response.body", "body": body})
         return
     if pathsend and decision.body == "full":
         # The server sends the file itself (zero-copy); check it is still what we described.
         handle = await run_blocking(open_checked, rep.path, rep.version)
         await run_blocking(handle.close)
-        await send({"type": "http.response.start", "status": decision.status, "headers": decision.headers})
+        await send(
+            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+        )
         await send({"type": "http.response.pathsend", "path": rep.path})
         return
     handle = await run_blocking(open_checked, rep.path, rep.version)
     try:
-        await send({"type": "http.response.start", "status": decision.status, "headers": decision.headers})
-        await _stream(send, handle, plan, rep.path)
+        await send(
+            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+        )
+        if receive is None:
+            await _stream(send, handle, plan, rep.path)
+        else:
+            await _stream_until_disconnect(send, receive, handle, plan, rep.path)
     finally:
         # Shielded: a cancelled task (client gone, server shutting down) must still close
         # the file, or every aborted download would leak a descriptor.
@@ -93,12 +111,36 @@ async def send_decision(
             await run_blocking(handle.close)
 
 
+async def _stream_until_disconnect(
+    send: Send, receive: Receive, handle: BinaryIO, plan: list[bytes | tuple[int, int]], path: str
+) -> None:
+    """``_stream``, cancelled as soon as ``receive`` reports that the client went away."""
+
+    async def watch(scope: anyio.CancelScope) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        scope.cancel()
+
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(watch, group.cancel_scope)
+            await _stream(send, handle, plan, path)
+            group.cancel_scope.cancel()
+    except BaseExceptionGroup as failure:
+        # One failure (the server's send raising, say): let it through as itself.
+        if len(failure.exceptions) == 1:
+            raise failure.exceptions[0] from None
+        raise
+
+
 def _read_at(handle: BinaryIO, offset: int, length: int) -> bytes:
     handle.seek(offset)
     return handle.read(length)
 
 
-async def _stream(send: Send, handle: BinaryIO, plan: list[bytes | tuple[int, int]], path: str) -> None:
+async def _stream(
+    send: Send, handle: BinaryIO, plan: list[bytes | tuple[int, int]], path: str
+) -> None:
     """Send the plan's parts; never more file bytes than planned, even if the file grows.
 
     If the file shrinks, we stop short without completing the response, so the server
