@@ -37,8 +37,12 @@ def project(
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
     """Run ``devstatic ARGS...`` in this process; returns the exit code and both outputs."""
+    # main() puts the project folder on sys.path, as manage.py does; undo it after the test.
+    monkeypatch.setattr(sys, "path", list(sys.path))
 
     def run(*argv: str) -> Result:
         capsys.readouterr()

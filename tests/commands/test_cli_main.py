@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from commands_helpers import Project, run_devstatic, subprocess_env
@@ -83,3 +85,26 @@ def test_cli_unimportable_package_is_a_config_error_naming_it(project: Project, 
     assert result.code == 2
     assert result.err.startswith("error: packages entry 'no_such_pkg_xyz' cannot be imported")
     assert "Traceback" not in result.err
+
+
+def test_console_script_imports_packages_from_the_project_folder(project: Project) -> None:
+    """A console script has no cwd on sys.path; the CLI adds the project's folder."""
+    project.write("rootpkg_cs/__init__.py", "")
+    project.write("rootpkg_cs/static/root.css", "root")
+    project.configure('packages = ["rootpkg_cs"]\n')
+    script = Path(sys.executable).parent / "devstatic"
+    env = subprocess_env()
+    env.pop("PYTHONPATH")
+    done = subprocess.run(
+        [str(script), "findstatic", "-v0", "root.css"],
+        cwd=project.root / "static",  # below the project: the config's folder is used
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"{project.root}/rootpkg_cs/static/root.css\n",
+        "",
+    )
