@@ -78,7 +78,7 @@ def test_busy_server_503s_are_retried_and_the_run_completes(
 ) -> None:
     config = config_for(tmp_path, moto_server.endpoint, s3_bucket)
     found = sources(config)
-    moto_server.answer_busy(3)
+    moto_server.answer_busy(2)
 
     result = collectstatic(config)
 

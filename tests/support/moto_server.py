@@ -61,6 +61,7 @@ class MotoServer:
         self._dying = threading.Event()
         self.puts = 0
         self._busy_left = 0
+        self._stopper: threading.Thread | None = None
         #: ``(method, path)`` of every request answered, for tests that count requests.
         self.requests: list[tuple[str, str]] = []
 
@@ -76,6 +77,9 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
+        if self._stopper is not None:  # a stop_after_puts() stop still closing the port
+            self._stopper.join(10)
+            self._stopper = None
         self._dying.clear()
         self._puts_left = None
         app = DomainDispatcherApplication(create_backend_app)
@@ -147,7 +151,8 @@ class MotoServer:
                         if self._puts_left <= 0:
                             self._puts_left = None
                             self._dying.set()
-                            threading.Thread(target=self.stop, daemon=True).start()
+                            self._stopper = threading.Thread(target=self.stop, daemon=True)
+                            self._stopper.start()
             return body
 
         return wrapped
