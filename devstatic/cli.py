@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print_error("interrupted.")
         return 130
+    except BrokenPipeError:
+        # `devstatic findstatic ... | head`: the reader left; exit quietly as shell tools do.
+        _silence_stdout()
+        return 141
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType | str]]:
@@ -132,6 +137,17 @@ def print_error(error: object) -> None:
         if line.strip():
             sys.stderr.write(f"error: {line}\n")
     sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _first_line(doc: str | None) -> str | None:

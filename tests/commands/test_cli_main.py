@@ -108,3 +108,21 @@ def test_console_script_imports_packages_from_the_project_folder(project: Projec
         f"{project.root}/rootpkg_cs/static/root.css\n",
         "",
     )
+
+
+def test_output_into_a_closed_pipe_exits_141_without_traceback(project: Project) -> None:
+    for i in range(1500):  # ~150 KB of output: more than a pipe buffer holds
+        project.write(f"static/many/file-with-a-longish-name-{i:05}.txt", "x")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "devstatic", "collectstatic", "--noinput", "--dry-run"],
+        cwd=project.root,
+        env=subprocess_env(project.root / "pylib"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100).startswith(b"Pretending to copy")
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
