@@ -1,6 +1,6 @@
 """Live reload, measured: save a stylesheet, see it in the browser; idle cost of open pages.
 
-``python -m bench.livereload_latency [--samples 20] [--idle 60]``
+``python -m bench.livereload_latency [--samples 20] [--idle 60] [--split]``
 
 1. Latency: a copy of the demo under uvicorn, one headless Chromium page. For each
    sample the page is told which colour to wait for; the time of the write is taken
@@ -96,7 +96,7 @@ def copy_demo(target: Path) -> None:
     (target / "pyproject.toml").write_text(PYPROJECT)
 
 
-def measure_latency(page: Page, css: Path, samples: int) -> list[float]:
+def measure_latency(page: Page, css: Path, samples: int, *, split: bool) -> list[float]:
     original = css.read_text()
     latencies: list[float] = []
     for i in range(samples + 2):  # two warm-up rounds, not counted
@@ -107,9 +107,11 @@ def measure_latency(page: Page, css: Path, samples: int) -> list[float]:
         seen = page.evaluate("window.__colourSeen")
         if i >= 2:
             latencies.append(seen - written)
-            event = page.evaluate("window.__eventSeen")
-            if os.environ.get("BENCH_SPLIT"):
-                print(f"  write->event {event - written:.1f} ms, event->style {seen - event:.1f} ms")
+            if split:
+                event = page.evaluate("window.__eventSeen")
+                print(
+                    f"  write->event {event - written:.1f} ms, event->style {seen - event:.1f} ms"
+                )
         time.sleep(0.2)  # let this burst end before the next write
     css.write_text(original)
     return latencies
@@ -126,6 +128,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--idle", type=float, default=60.0, help="seconds with 3 idle pages")
+    parser.add_argument(
+        "--split", action="store_true", help="print write->event and event->style per sample"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +157,7 @@ def main() -> None:
                     page.wait_for_function(CONNECTED, timeout=15_000)
 
                 css = site / "demo" / "static" / "css" / "global.css"
-                latencies = measure_latency(pages[0], css, args.samples)
+                latencies = measure_latency(pages[0], css, args.samples, split=args.split)
                 time.sleep(1.0)  # the last change's reloads and fetches settle
                 cpu = measure_idle_cpu(psutil.Process(proc.pid), args.idle)
                 still_connected = all(page.evaluate(CONNECTED) for page in pages)

@@ -166,7 +166,8 @@ class Watcher:
     async def _run(self) -> None:
         from watchfiles import Change, awatch
 
-        folders = sorted({r.root for r in self.roots if os.path.isdir(r.root)})
+        # Each folder once, by its real path (watch_roots maps that spelling too).
+        folders = sorted({os.path.realpath(r.root) for r in self.roots if os.path.isdir(r.root)})
         # A folder inside another is already watched recursively.
         folders = [f for f in folders if not any(f.startswith(o + os.sep) for o in folders)]
         if not folders:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from devstatic import Settings
+from devstatic.finders import get_finders
 from devstatic.ignore import IgnoreMatcher
-from devstatic.livereload.watcher import Watcher, WatchRoot
+from devstatic.livereload.watcher import Watcher, WatchRoot, watch_roots
 
 SAFETY = 10.0  # seconds: only a bound on a hung test, never a speed assertion
 
@@ -128,3 +129,20 @@ async def test_a_missing_folder_is_not_watched_and_does_not_fail(tmp_path: Path)
     watcher.start()
     await asyncio.wait_for(watcher.stop(), SAFETY)
     assert queue.empty()
+
+
+async def test_a_folder_reached_through_a_symlink_is_watched(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    watched = Events(link)
+    roots = watch_roots(get_finders(Settings(dirs=[link], debug=True)))
+    watched.watcher = Watcher(roots, IgnoreMatcher([]), watched.queue.put_nowait)
+    watched.watcher.start()
+    try:
+        await watched.until_watching()
+        (real / "a.css").write_text("a")
+        assert await watched.next() == ["a.css"]
+    finally:
+        await watched.watcher.stop()
