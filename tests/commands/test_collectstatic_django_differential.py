@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from commands_helpers import run_devstatic, subprocess_env, tree
 
-pytest.importorskip("django")
 
 FILES = {
     "static/css/base.css": "body { color: red }\n",
@@ -70,7 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def django(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_django(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = subprocess_env(site, DJANGO_SETTINGS_MODULE="djsettings")
     return subprocess.run(
         [sys.executable, "-m", "django", *args],
@@ -83,7 +82,7 @@ def django(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_findstatic_finds_what_django_finds_in_the_same_order(site: Path) -> None:
-    theirs = django(site, "findstatic", "-v0", *QUERIES)
+    theirs = run_django(site, "findstatic", "-v0", *QUERIES)
     assert theirs.returncode == 0, theirs.stderr
     ours = run_devstatic(["findstatic", "-v0", *QUERIES], cwd=site, env=subprocess_env(site))
     assert ours.returncode == 1  # missing.css
@@ -92,7 +91,7 @@ def test_findstatic_finds_what_django_finds_in_the_same_order(site: Path) -> Non
 
 
 def test_findstatic_first_matches_django(site: Path) -> None:
-    theirs = django(site, "findstatic", "-v0", "--first", *QUERIES)
+    theirs = run_django(site, "findstatic", "-v0", "--first", *QUERIES)
     ours = run_devstatic(
         ["findstatic", "-v0", "--first", *QUERIES], cwd=site, env=subprocess_env(site)
     )
@@ -100,7 +99,7 @@ def test_findstatic_first_matches_django(site: Path) -> None:
 
 
 def test_collectstatic_collects_the_same_files_as_django(site: Path) -> None:
-    theirs = django(site, "collectstatic", "--noinput", "-v0")
+    theirs = run_django(site, "collectstatic", "--noinput", "-v0")
     assert theirs.returncode == 0, theirs.stderr
     ours = run_devstatic(["collectstatic", "--noinput", "-v0"], cwd=site, env=subprocess_env(site))
     assert ours.returncode == 0, ours.stderr

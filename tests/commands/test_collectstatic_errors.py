@@ -3,7 +3,12 @@ failures as one line on stderr with exit 1."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from commands_helpers import Project, tree
@@ -51,16 +56,32 @@ def test_collectstatic_static_root_that_cannot_be_created_exits_2(project: Proje
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders anyway")
+@contextlib.contextmanager
+def read_only_folder(folder: Path) -> Iterator[None]:
+    """``folder`` refuses new files, even to root (which ignores mode bits: chattr +i)."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)]).returncode != 0:
+        pytest.skip("running as root without chattr +i: cannot make a folder read-only")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
 def test_collectstatic_unwritable_static_root_exits_2(project: Project, cli) -> None:
     project.collected.mkdir()
-    project.collected.chmod(0o500)
-    try:
+    with read_only_folder(project.collected):
         result = cli("collectstatic", "--noinput")
-    finally:
-        project.collected.chmod(0o700)
     assert result.code == 2
-    assert "is not writable" in result.err
+    assert result.err.startswith(f"error: static_root '{project.collected}' is not writable")
+    assert tree(project.collected) == []
 
 
 def test_collectstatic_without_terminal_or_noinput_touches_nothing(project: Project, cli) -> None:
