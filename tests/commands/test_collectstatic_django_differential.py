@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from commands_helpers import run_devstatic, subprocess_env, tree
 
-
 FILES = {
     "static/css/base.css": "body { color: red }\n",
     "static/css/nested/deep.css": "a { b: c }\n",
