@@ -335,3 +335,29 @@ def test_an_unreadable_file_is_404_or_403_under_a_real_server(tmp_path: Path) ->
             proc.stdout.close()
         for name in ("locked.txt", "locked_big.bin"):
             os.chmod(static / name, 0o600)
+
+
+async def test_a_shrinking_file_is_logged_and_never_completes_the_response(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "big.bin"
+    path.write_bytes(pattern_bytes(8 * CHUNK_SIZE))
+    middleware = middleware_for(tmp_path)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        if len(sent) == 2:
+            os.truncate(path, 3 * CHUNK_SIZE + 10)
+
+    with caplog.at_level("WARNING", logger="devstatic"):
+        await middleware(http_scope(b"/static/big.bin"), receive, send)
+    length = int(dict(sent[0]["headers"])[b"content-length"])
+    assert length == 8 * CHUNK_SIZE
+    assert len(body_of(sent)) == 3 * CHUNK_SIZE + 10 < length
+    assert all(m.get("more_body") for m in sent[1:])  # the server closes the connection
+    assert "shrank while being sent" in caplog.text
