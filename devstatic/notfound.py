@@ -14,8 +14,24 @@ MAX_NAMES = 20_000
 
 
 def wants_html(accept: str | None) -> bool:
-    """Whether the client prefers HTML (a browser) over plain text (curl, httpx)."""
-    return accept is not None and "text/html" in accept.lower()
+    """Whether the client accepts HTML (a browser) rather than only text (curl, httpx).
+
+    ``text/html`` or ``application/xhtml+xml`` listed with a q-value above zero; a
+    client saying ``text/html;q=0`` has explicitly refused HTML (RFC 9110 section 12.4.2).
+    """
+    if accept is None:
+        return False
+    for member in accept.lower().split(","):
+        media_type, *parameters = member.split(";")
+        if media_type.strip(" \t") not in ("text/html", "application/xhtml+xml"):
+            continue
+        refused = any(
+            name.strip(" \t") == "q" and value.strip(" \t").rstrip("0").rstrip(".") in ("0", "")
+            for name, _, value in (p.partition("=") for p in parameters)
+        )
+        if not refused:
+            return True
+    return False
 
 
 def close_matches(name: str, finders: Sequence[BaseFinder], ignore: Sequence[str]) -> list[str]:

@@ -409,3 +409,24 @@ async def test_a_file_created_in_an_earlier_dir_shadows_the_later_one(
         assert (await c.get("/static/css/site.css")).text == "early"
         (early / "css" / "site.css").unlink()
         assert (await c.get("/static/css/site.css")).text == "late"
+
+
+async def test_absolute_static_url_is_served_at_its_path(root: Path, app: RecordingApp) -> None:
+    settings = Settings(dirs=[root], debug=True, static_url="https://cdn.example.com/assets/")
+    middleware = StaticFilesMiddleware(app, settings=settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(middleware), base_url="http://t"
+    ) as c:
+        assert (await c.get("/assets/css/global.css")).status_code == 200
+        assert (await c.get("/static/css/global.css")).text == "app"
+
+
+async def test_prefixed_dir_is_served_under_its_prefix(tmp_path: Path, app: RecordingApp) -> None:
+    dist = tmp_path / "node_modules" / "x" / "dist"
+    write(dist / "lib.js", "lib")
+    middleware = StaticFilesMiddleware(app, settings=Settings(dirs=[("vendor", dist)], debug=True))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(middleware), base_url="http://t"
+    ) as c:
+        assert (await c.get("/static/vendor/lib.js")).text == "lib"
+        assert (await c.get("/static/lib.js")).status_code == 404

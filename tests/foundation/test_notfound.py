@@ -92,3 +92,24 @@ async def test_without_debug_the_404_says_nothing(dirs: list[Path]) -> None:
     assert response.status_code == 404
     assert response.text == "Not Found\n"
     assert str(dirs[0]) not in response.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "html"),
+    [
+        (None, False),
+        ("*/*", False),
+        ("text/plain", False),
+        ("text/html", True),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),
+        ("application/xhtml+xml", True),
+        ("TEXT/HTML; q=0.5", True),
+        ("text/html;q=0", False),
+        ("text/html; q=0.000, text/plain", False),
+        ("text/htmlx", False),
+    ],
+)
+def test_html_or_text_by_accept(accept: str | None, html: bool) -> None:
+    from devstatic.notfound import wants_html
+
+    assert wants_html(accept) is html
