@@ -1,15 +1,65 @@
-"""The one way devstatic runs blocking file work off the event loop."""
+"""The one way devstatic runs blocking file work off the event loop.
+
+On asyncio a hop goes straight to a thread pool through ``loop.run_in_executor``'s
+machinery: measured in bench/ it costs about half of ``anyio.to_thread.run_sync``,
+whose capacity limiter, cancel scope and worker bookkeeping run on every call. Any
+other event loop (trio) goes through anyio, which speaks to all of them.
+
+Cancellation keeps anyio's promise that nothing is lost: a thread cannot be stopped,
+so when the waiting task is cancelled the work still finishes, and a result that
+holds a resource (an open file) is closed rather than dropped.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio.to_thread
 
 T = TypeVar("T")
 
+#: Enough for concurrent downloads without letting a burst of requests spawn hundreds.
+MAX_WORKERS = 16
+
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = concurrent.futures.ThreadPoolExecutor(
+                    MAX_WORKERS, thread_name_prefix="devstatic-io"
+                )
+    return _pool
+
+
+def _close_result(done: concurrent.futures.Future[Any]) -> None:
+    """Close what a cancelled call returned (an open file), since nobody will."""
+    if done.cancelled() or done.exception() is not None:
+        return
+    close = getattr(done.result(), "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            close()
+
 
 async def run_blocking(func: Callable[..., T], *args: object) -> T:
     """Run ``func(*args)`` in a worker thread (asyncio or trio alike) and return its result."""
-    return await anyio.to_thread.run_sync(func, *args)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not asyncio (trio): anyio knows every loop
+        return await anyio.to_thread.run_sync(func, *args)
+    work = _executor().submit(func, *args)
+    try:
+        return await asyncio.wrap_future(work, loop=loop)
+    except asyncio.CancelledError:
+        work.add_done_callback(_close_result)
+        raise

@@ -1,11 +1,16 @@
 """Resolving a served path to a file, cached and re-validated on every request.
 
-The cache is what makes a hit cheap (a dict lookup and one ``stat`` on the loop, no
-thread hop), and the validation is what keeps it honest: every request re-checks the
-file's identity (inode, size, mtime and ctime in nanoseconds) and that no earlier
-location has grown a file that would now win. A file modified so recently that the
-file system's coarse clock could hide a second same-size write (git's "racy clean"
-problem) is never trusted from the cache: it is re-read and re-hashed until it settles.
+The cache is what makes a hit cheap, and the validation is what keeps it honest. On
+Linux an inotify feed (``devstatic.inotify``) watches every folder under the finder
+locations: the kernel queues an event before the changing system call returns, so an
+empty queue at the start of a request proves that nothing changed and a hit costs one
+non-blocking ``read`` whatever the number of folders. Where inotify cannot vouch for a
+path (another OS, a network mount, a symlink, a hard-linked file, a folder being
+re-watched, ``DEVSTATIC_INOTIFY=0``) every request re-checks the file's identity
+(inode, size, mtime and ctime in nanoseconds) and that no earlier location has grown a
+file that would now win. Either way, a file modified so recently that the file
+system's coarse clock could hide a second same-size write (git's "racy clean" problem)
+is never trusted from the cache: it is re-read and re-hashed until it settles.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ import stat as stat_module
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from devstatic.blocking import run_blocking
 from devstatic.finders import BaseFinder, is_within_root
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for, is_compressible
+from devstatic.inotify import ChangeFeed
 
 #: A file changed less than this long ago may be rewritten without a visible stat change.
 RACY_NS = 2_000_000_000
@@ -35,6 +42,9 @@ CONTENT_BUDGET = 64 * 1024 * 1024
 SIBLINGS: tuple[tuple[str, str], ...] = (("br", ".br"), ("gzip", ".gz"))
 
 Version = tuple[int, int, int, int, int]
+
+#: ``0`` (or ``false``/``no``/``off``) validates every hit with ``stat`` instead of inotify.
+INOTIFY_ENV = "DEVSTATIC_INOTIFY"
 
 
 def version_of(st: os.stat_result) -> Version:
@@ -54,6 +64,8 @@ class Representation:
     last_modified: str
     content: bytes | None
     settled: bool
+    #: Hard links to the file; a write through another link is reported in another folder.
+    links: int = 1
 
 
 @dataclass(slots=True)
@@ -71,6 +83,10 @@ class FileEntry:
     compressible: bool
     #: Representations of ``name.br`` / ``name.gz``, keyed by coding; ``None`` if absent.
     variants: dict[str, Representation | None] = field(default_factory=dict)
+    #: Every path this entry depends on is watched by the change feed.
+    watched: bool = False
+    #: Whether a precompressed sibling exists, remembered while ``watched``.
+    vary: bool | None = None
 
 
 def read_representation(path: str, *, now_ns: int | None = None) -> Representation:
@@ -104,32 +120,72 @@ def read_representation(path: str, *, now_ns: int | None = None) -> Representati
         last_modified=format_http_date(mtime),
         content=content,
         settled=settled,
+        links=before.st_nlink,
     )
 
 
-class Resolver:
-    """Finds the file for a served path across the finders, with a validated cache."""
+def inotify_wanted() -> bool:
+    """False when ``DEVSTATIC_INOTIFY`` turns the change feed off."""
+    value = os.environ.get(INOTIFY_ENV, "").strip().lower()
+    return value not in ("0", "false", "no", "off")
 
-    def __init__(self, finders: Sequence[BaseFinder], *, follow_symlinks: bool) -> None:
+
+class Resolver:
+    """Finds the file for a served path across the finders, with a validated cache.
+
+    ``watch=False`` (or ``DEVSTATIC_INOTIFY=0``) skips the inotify feed: every hit is
+    then validated with ``stat``, as on systems without inotify.
+    """
+
+    def __init__(
+        self,
+        finders: Sequence[BaseFinder],
+        *,
+        follow_symlinks: bool,
+        watch: bool | None = None,
+    ) -> None:
         self.finders = tuple(finders)
         self.follow_symlinks = follow_symlinks
         self._cache: dict[str, FileEntry] = {}
         self._content_bytes = 0
+        #: Bumped on every invalidation; a lookup started before it is not cached.
+        self._generation = 0
+        self._want_watch = inotify_wanted() if watch is None else watch
+        self._feed: ChangeFeed | None = None
+        #: The feed is up to date: watched entries need no ``stat``.
+        self._watching = False
+        self._rescanning = False
+        self._rescan_again = False
+
+    @property
+    def watching(self) -> bool:
+        """Whether cache hits are currently vouched for by inotify (for tests and bench)."""
+        return self._watching
 
     async def resolve(self, name: str) -> FileEntry | None:
-        """The entry for ``name`` or ``None``; a cache hit costs a few ``stat`` calls."""
+        """The entry for ``name`` or ``None``; a watched hit costs one non-blocking read."""
+        if self._want_watch:
+            if self._feed is not None:
+                self._poll_changes()
+            if not self._watching and not self._rescanning:
+                await self._rescan()
         entry = self._cache.get(name)
         if entry is not None and self._still_valid(entry):
             return entry
+        generation = self._generation
         entry = await run_blocking(self._lookup, name)
-        self._remember(name, entry)
+        if generation == self._generation:
+            self._remember(name, entry)
         return entry
 
     async def variant(self, entry: FileEntry, coding: str) -> Representation | None:
-        """The precompressed sibling for ``coding`` (``br`` or ``gzip``), validated like the file."""
+        """The precompressed sibling for ``coding`` (``br`` or ``gzip``), validated as the file."""
+        cached = entry.variants.get(coding)
+        watched = self._watching and entry.watched and coding in entry.variants
+        if watched and (cached is None or cached.settled):
+            return cached
         suffix = dict(SIBLINGS)[coding]
         path = entry.source + suffix
-        cached = entry.variants.get(coding, False)
         try:
             st = os.stat(path)
         except (OSError, ValueError):
@@ -151,6 +207,13 @@ class Resolver:
         """Whether any precompressed sibling exists now (so responses carry ``Vary``)."""
         if not entry.compressible:
             return False
+        if self._watching and entry.watched:
+            if entry.vary is None:
+                entry.vary = self._any_sibling(entry)
+            return entry.vary
+        return self._any_sibling(entry)
+
+    def _any_sibling(self, entry: FileEntry) -> bool:
         for _, suffix in SIBLINGS:
             try:
                 os.stat(entry.source + suffix)
@@ -163,11 +226,90 @@ class Resolver:
         """Drop ``name`` from the cache (its file vanished between lookup and open)."""
         self._remember(name, None)
 
+    def close(self) -> None:
+        """Stop watching (the descriptor is also closed when the process ends)."""
+        self._want_watch = self._watching = False
+        if self._feed is not None:
+            self._feed.close()
+            self._feed = None
+
+    # -- the change feed ----------------------------------------------------------------
+
+    def roots(self) -> list[Path]:
+        """The folders to watch: every location of a finder that exposes candidates."""
+        found: list[Path] = []
+        for finder in self.finders:
+            try:
+                if finder.candidates("") is None:
+                    continue
+                found.extend(finder.locations())
+            except Exception:  # a plugin's bug must not stop serving; stat still validates
+                continue
+        return found
+
+    def _poll_changes(self) -> None:
+        """Drop the cache if anything changed; a new folder or link means re-watching."""
+        assert self._feed is not None
+        change = self._feed.read()
+        if change is None:
+            return
+        self._invalidate()
+        if change.rescan:
+            self._watching = False
+            self._rescan_again = True
+
+    async def _rescan(self) -> None:
+        """(Re)watch every folder in a worker thread; until done, hits use ``stat``.
+
+        Events read meanwhile (by this or concurrent requests) that call for another
+        walk make us walk again, so we only go live on a walk nothing has outdated.
+        """
+        self._rescanning = True
+        try:
+            while True:
+                self._rescan_again = False
+                if self._feed is None:
+                    self._feed = await run_blocking(ChangeFeed.start, self.roots())
+                    if self._feed is None:
+                        self._want_watch = False
+                        return
+                elif not await run_blocking(self._feed.watch, self.roots()):
+                    self.close()
+                    return
+                if self._feed is None:  # closed while we walked
+                    return
+                self._poll_changes()
+                if not self._rescan_again:
+                    break
+            # Entries looked up while degraded were judged against an older walk.
+            self._invalidate()
+            self._watching = True
+        finally:
+            self._rescanning = False
+
+    def _invalidate(self) -> None:
+        self._generation += 1
+        self._cache.clear()
+        self._content_bytes = 0
+
+    def _covered(self, source: str, shadows: Sequence[str], links: int) -> bool:
+        """Whether the feed reports every change that could alter this lookup."""
+        feed = self._feed
+        if feed is None or links != 1:
+            return False
+        root = feed.root_of(source)
+        if root is None or not all(feed.root_of(shadow) for shadow in shadows):
+            return False
+        # A symlink on the way means the real file lives in a folder we may not watch.
+        return os.path.realpath(source) == feed.real_roots[root] + source[len(root) - 1 :]
+
     # -- internals --------------------------------------------------------------------
 
     def _still_valid(self, entry: FileEntry) -> bool:
         if not (entry.cacheable and entry.plain.settled):
             return False
+        if entry.watched and self._watching:
+            return True
         try:
             if version_of(os.stat(entry.source)) != entry.plain.version:
                 return False
@@ -248,4 +390,5 @@ class Resolver:
             shadows=tuple(shadows),
             cacheable=cacheable,
             compressible=is_compressible(content_type),
+            watched=cacheable and self._covered(source, shadows, plain.links),
         )
