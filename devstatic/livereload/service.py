@@ -98,8 +98,12 @@ class LiveReload:
     # -- requests -----------------------------------------------------------------------
 
     async def call_app(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
-        """Pass a request to the wrapped app, injecting the script into its pages if asked."""
-        self.start()
+        """Pass a request to the wrapped app, injecting the script into its pages if asked.
+
+        Without a lifespan the watcher starts when a page first asks for the script or
+        the event stream (``serve_internal``), not here: an app that never shows a page
+        with the script (an API, a test client) never pays for a watcher.
+        """
         if not self.inject or scope.get("method") not in ("GET", "HEAD"):
             await app(scope, receive, send)
             return

@@ -187,3 +187,10 @@ class Watcher:
                     self.publish(paths)
         except FileNotFoundError as exc:
             logger.warning("devstatic live reload stopped watching: %s", exc)
+        except Exception as exc:  # the inotify limit, permissions: serving must go on
+            logger.warning(
+                "devstatic live reload cannot watch the static folders (%s); pages will not "
+                "refresh by themselves. Raise fs.inotify.max_user_instances or set "
+                "live-reload = false.",
+                exc,
+            )

@@ -166,11 +166,15 @@ async def test_lifespan_startup_starts_the_watcher_and_shutdown_stops_it(tmp_pat
     assert app.live.broadcaster.closed
 
 
-async def test_without_lifespan_the_first_request_starts_the_watcher(tmp_path: Path) -> None:
+async def test_without_lifespan_the_first_script_request_starts_the_watcher(tmp_path: Path) -> None:
     app = middleware(tmp_path)
     assert app.live is not None and not app.live.watcher.running
     async with client(app) as http:
         await http.get("/")
+        # An app request alone (an API call, a test client) starts no watcher ...
+        assert not app.live.watcher.running
+        # ... the first page that loads the reload script does.
+        await http.get("/static/__devstatic__/reload.js")
     assert app.live.watcher.running
     await app.live.stop()
 
