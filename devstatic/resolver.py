@@ -157,6 +157,10 @@ class Resolver:
         self._rescanning = False
         self._rescan_again = False
 
+    def cached(self, name: str) -> bool:
+        """Whether ``name`` has a cache entry (tests use it to prove the cache is in play)."""
+        return name in self._cache
+
     @property
     def watching(self) -> bool:
         """Whether cache hits are currently vouched for by inotify (for tests and bench)."""
