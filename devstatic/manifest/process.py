@@ -131,7 +131,13 @@ def _directories(names: Iterable[str]) -> set[str]:
     return found
 
 
-# Below this, thread start-up and hand-off cost more than hashing saves.
+# hashlib releases the GIL only for buffers over 2 KiB, and a pool costs tens
+# of microseconds per task: handing every file of a 5000-file tree (83 MB) to
+# two threads took twice as long as hashing in line. Large files alone, in
+# threads, were 4 to 6% faster on a busy 2-CPU host (0.124 s against 0.132 s
+# for that tree, 0.296 s against 0.313 s for 192 MB of 8 MB files); more
+# idle cores should help more. So only files from 64 KiB up go to threads,
+# and only when they add up to 8 MiB.
 _PARALLEL_MIN_BYTES = 8 << 20
 _PARALLEL_MIN_FILE = 64 << 10
 
