@@ -27,6 +27,13 @@ What Django does on disk, and what ``contents`` therefore holds: every file is
 written under its hashed name, the CSS/JS ones with their final rewritten
 bytes. The unhashed originals stay as collected (not rewritten). Intermediate
 versions from earlier passes are deleted by Django, so they are not returned.
+
+Where we differ, on purpose, in cases where Django fails or depends on leftovers:
+a reference resolves against ``files`` only (Django also finds stale files left
+in STATIC_ROOT by earlier runs, and crashes with SuspiciousFileOperation on a
+reference that leaves STATIC_ROOT; both are a missing reference here); CSS/JS
+that is not UTF-8 is rewritten, not refused (see ``decode_text``); and a missing
+reference can be kept with a warning (``strict=False``).
 """
 
 from __future__ import annotations
