@@ -19,6 +19,16 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.demo-installed
 
+# Django 6.1 (Python >= 3.12) is the reference the manifest tests compare against byte
+# for byte; it lives in its own small venv because devstatic supports Python 3.11.
+DJANGO_VENV := .venv-django
+PY312 := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9]; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+
+$(DJANGO_VENV)/.installed: Makefile
+	@if [ -z "$(PY312)" ]; then echo "No Python >= 3.12 found: the Django 6.1 reference tests will fail under CI=true."; else \
+		$(PY312) -m venv $(DJANGO_VENV) && $(DJANGO_VENV)/bin/pip install --quiet 'django>=6.1,<6.2' && touch $@; fi
+
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
@@ -43,8 +53,9 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.dev-installed system-deps
-	$(BIN)/pytest -q
+pytest: $(VENV)/.dev-installed system-deps $(DJANGO_VENV)/.installed
+	DEVSTATIC_DJANGO_PYTHON="$$([ -x $(DJANGO_VENV)/bin/python ] && echo $(CURDIR)/$(DJANGO_VENV)/bin/python)" \
+		$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
@@ -55,4 +66,4 @@ bench-quick: $(VENV)/.bench-installed
 	$(BIN)/python -m bench --quick
 
 clean:
-	rm -rf $(VENV) demo/collected
+	rm -rf $(VENV) $(DJANGO_VENV) demo/collected
