@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +23,10 @@ def _umask() -> int:
     os.umask(mask)
     return mask
 
+
+#: Temporary files are ``.<name>.devstatic-<8 random chars>.tmp`` beside their target.
+_TEMP_MARK = ".devstatic-"
+_TEMPORARY = re.compile(r"^\..+\.devstatic-[A-Za-z0-9_]{8}\.tmp$")
 
 #: Files get the mode ``open()`` would give them, so nginx's worker can read them.
 _FILE_MODE = 0o666 & ~_umask()
@@ -82,6 +88,22 @@ class FileSystemStorage(Storage):
             raise StorageError(
                 f"static_root {str(root)!r} is not writable: {exc.strerror}."
             ) from exc
+        self.sweep_temporaries()
+
+    def sweep_temporaries(self) -> int:
+        """Remove temporary files a killed run left behind (only our own naming pattern).
+
+        They are never under a final name, so nothing served depends on them; a rerun
+        removes them so that nginx's ``alias`` does not expose them either.
+        """
+        removed = 0
+        for folder, _, filenames in os.walk(self.root, followlinks=False):
+            for name in filenames:
+                if _TEMPORARY.match(name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(folder, name))
+                        removed += 1
+        return removed
 
     def exists(self, name: str) -> bool:
         return os.path.lexists(self.path(name))
@@ -131,7 +153,7 @@ class FileSystemStorage(Storage):
     def link(self, name: str, source: Path) -> None:
         target = self.path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.{id(source):x}.tmp"
+        tmp = target.parent / f".{target.name}{_TEMP_MARK}{secrets.token_hex(4)}.tmp"
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         os.symlink(os.path.abspath(source), tmp)
@@ -146,7 +168,9 @@ class FileSystemStorage(Storage):
     def _atomic(self, target: Path) -> Iterator[str]:
         """A temporary file beside ``target``, renamed onto it when the block succeeds."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}{_TEMP_MARK}", suffix=".tmp"
+        )
         os.close(fd)
         try:
             yield tmp
