@@ -8,7 +8,6 @@ conditional request is built from that server's own ETag and Last-Modified.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from email.utils import formatdate
 from pathlib import Path
@@ -16,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 from conformance_helpers import parse_multipart, pattern_bytes
-from support.servers import free_port, require_program, run_uvicorn, stop_process, wait_for_port
+from support.nginx import run_nginx
+from support.servers import run_uvicorn
 
 from devstatic.resolver import SMALL_FILE
 
@@ -28,30 +28,12 @@ FILES = {
     "empty.txt": b"",
 }
 
-NGINX_CONF = """
-worker_processes 1;
-{user}
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
+# RFC 9110 13.1.3: not modified when the date is at or after Last-Modified
+# (nginx's default, "exact", answers 304 only for the exact date).
+NGINX_HTTP = """\
     default_type application/octet-stream;
     etag on;
-    # RFC 9110 13.1.3: not modified when the date is at or after Last-Modified
-    # (nginx's default, "exact", answers 304 only for the exact date).
-    if_modified_since before;
-    server {{
-        listen 127.0.0.1:{port};
-        location /static/ {{ alias {root}/; }}
-    }}
-}}
-"""
+    if_modified_since before;"""
 
 
 @pytest.fixture(scope="module")
@@ -66,35 +48,9 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def nginx(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = require_program("nginx", "/usr/sbin/nginx")
-    tmp = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    user = "user root;" if os.geteuid() == 0 else ""
-    conf = tmp / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root, user=user))
-    proc = subprocess.Popen(
-        [
-            binary,
-            "-p",
-            str(tmp),
-            "-c",
-            str(conf),
-            "-e",
-            str(tmp / "error.log"),
-            "-g",
-            "daemon off;",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        stop_process(proc)
-        if proc.stdout:
-            proc.stdout.close()
+    server = f"        location /static/ {{ alias {root}/; }}"
+    with run_nginx(tmp_path_factory.mktemp("nginx"), server, NGINX_HTTP) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,63 +3,18 @@ middleware would: bytes, Content-Type, Cache-Control and Content-Encoding."""
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import http.client
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from production_helpers import collectstatic, make_extra_tree, run_cli, write_config
-from support.servers import free_port, require_program, stop_process, wait_for_port
+from support.nginx import nginx_binary, run_nginx
 
 from devstatic.http.mediatypes import content_type_for
 from devstatic.storage.object_headers import IMMUTABLE, NO_CACHE, is_hashed
-
-NGINX_CONF = """\
-daemon off;
-{user}worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        include {tmp}/static.conf;
-    }}
-}}
-"""
-
-
-@contextlib.contextmanager
-def run_nginx(nginx: str, tmp: Path, block: str) -> Iterator[int]:
-    """nginx in the foreground on a loopback port, with ``block`` inside its server."""
-    port = free_port()
-    (tmp / "static.conf").write_text(block)
-    # The worker must read files under pytest's 0700 tmp folder: as root, run it as root.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (tmp / "nginx.conf").write_text(NGINX_CONF.format(user=user, tmp=tmp, port=port))
-    cmd = [nginx, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        try:
-            wait_for_port(port, proc, timeout=15)
-        except RuntimeError as exc:
-            raise AssertionError(f"{exc}\n{(tmp / 'error.log').read_text()}") from exc
-        yield port
-    finally:
-        stop_process(proc)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def get(
@@ -73,7 +28,7 @@ def get(
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
     """The demo (plus extra files), collected with hashes and .gz/.br, behind nginx."""
-    nginx = require_program("nginx", "/usr/sbin/nginx")
+    nginx_binary()
     tmp = tmp_path_factory.mktemp("nginx")
     config = write_config(
         tmp,
@@ -86,8 +41,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path
     assert collected.returncode == 0, collected.stderr
     block = run_cli("nginx", "--config", str(config))
     assert block.returncode == 0, block.stderr
-    with run_nginx(nginx, tmp, block.stdout) as port:
-        yield port, tmp / "collected"
+    (tmp / "static.conf").write_text(block.stdout)
+    with run_nginx(tmp, f"        include {tmp}/static.conf;") as url:
+        yield int(url.rsplit(":", 1)[1]), tmp / "collected"
 
 
 def test_every_collected_file_is_served_with_its_bytes_type_and_caching(
