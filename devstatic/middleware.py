@@ -33,6 +33,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 logger = logging.getLogger("devstatic")
 
+#: Distinct request paths whose decoding is remembered.
+PATH_MEMO = 4096
+#: Distinct requests whose decision is remembered per file version.
+DECISIONS_PER_FILE = 16
+
 #: Served paths below this folder of ``static_url`` belong to devstatic itself.
 INTERNAL = "__devstatic__/"
 
@@ -65,6 +70,8 @@ class StaticFilesMiddleware:
         self.resolver = Resolver(self.finders, follow_symlinks=settings.follow_symlinks)
         self.prefix = settings.static_path
         self._prefix_bytes = self.prefix.encode("utf-8")
+        #: ``raw_path`` -> safe relative path (pure, so memoised; bounded).
+        self._names: dict[bytes, str | None] = {}
         self.live = build_live_reload(settings, self.debug, self.finders)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,9 +133,15 @@ class StaticFilesMiddleware:
         """
         raw = scope.get("raw_path")
         if raw is not None:
+            if raw in self._names:
+                return self._names[raw]
             if not raw.startswith(self._prefix_bytes):
                 return None
-            return decode_request_path(raw[len(self._prefix_bytes) :])
+            name = decode_request_path(raw[len(self._prefix_bytes) :])
+            if len(self._names) >= PATH_MEMO:
+                self._names.clear()
+            self._names[raw] = name
+            return name
         path: str = scope["path"]
         from devstatic.urlpath import safe_relative_path
 
@@ -145,6 +158,22 @@ class StaticFilesMiddleware:
         """Negotiate the representation, decide, and send it."""
         rep, coding = await self.choose_representation(entry, request)
         vary = entry.compressible and self.resolver.has_variants(entry)
+        # The same request for the same file version gets the same answer (a reload's
+        # dozens of identical conditional GETs): decide once, per representation.
+        key = (request, coding, vary)
+        known = rep.decisions.get(key)
+        if known is not None:
+            # A fresh header list: a wrapping middleware may edit the message in place.
+            decision = Decision(known.status, list(known.headers), known.body, known.ranges)
+            await send_decision(
+                send,
+                decision,
+                rep,
+                head=request.method == "HEAD",
+                pathsend="http.response.pathsend" in (scope.get("extensions") or {}),
+                receive=receive,
+            )
+            return
         validators = Validators(
             size=rep.size,
             etag=rep.etag,
@@ -154,7 +183,11 @@ class StaticFilesMiddleware:
             content_encoding=coding,
             vary=vary,
         )
-        decision: Decision = decide(request, validators, now=int(time.time()))
+        decision = decide(request, validators, now=int(time.time()))
+        if _reusable(request, decision) and len(rep.decisions) < DECISIONS_PER_FILE:
+            rep.decisions[key] = Decision(
+                decision.status, list(decision.headers), decision.body, decision.ranges
+            )
         extensions = scope.get("extensions") or {}
         await send_decision(
             send,
@@ -201,6 +234,16 @@ class StaticFilesMiddleware:
     def _display_name(self, scope: Scope) -> str:
         path: str = scope["path"]
         return path[len(self.prefix) :][:200]
+
+
+def _reusable(request: RequestInfo, decision: Decision) -> bool:
+    """Whether ``decision`` holds for the same request later: not when a date header
+    was judged against the clock, nor for multipart (each gets a fresh boundary)."""
+    return (
+        request.if_modified_since is None
+        and request.if_unmodified_since is None
+        and decision.body != "multipart"
+    )
 
 
 async def _plain(

@@ -19,7 +19,7 @@ import hashlib
 import os
 import stat as stat_module
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from devstatic.finders import BaseFinder, is_within_root
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for, is_compressible
 from devstatic.inotify import ChangeFeed
+from devstatic.responder import Decision
 
 #: A file changed less than this long ago may be rewritten without a visible stat change.
 RACY_NS = 2_000_000_000
@@ -66,6 +67,8 @@ class Representation:
     settled: bool
     #: Hard links to the file; a write through another link is reported in another folder.
     links: int = 1
+    #: Responses already decided for this version, keyed by the middleware (see there).
+    decisions: dict[Hashable, Decision] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
