@@ -164,7 +164,15 @@ class StaticFilesMiddleware:
         known = rep.decisions.get(key)
         if known is not None:
             # A fresh header list: a wrapping middleware may edit the message in place.
-            decision = Decision(known.status, list(known.headers), known.body, known.ranges)
+            headers = list(known.headers)
+            if known.body == "none" or request.method == "HEAD":
+                # The hot 304: no body to plan, nothing to open.
+                await send(
+                    {"type": "http.response.start", "status": known.status, "headers": headers}
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+            decision = Decision(known.status, headers, known.body, known.ranges)
             await send_decision(
                 send,
                 decision,

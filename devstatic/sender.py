@@ -19,7 +19,7 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 logger = logging.getLogger("devstatic")
 
 #: Bytes read per thread hop when streaming. Measured in bench/ (see bench/RESULTS.md).
-CHUNK_SIZE = 256 * 1024
+CHUNK_SIZE = 1024 * 1024
 
 
 class FileChanged(Exception):
