@@ -283,8 +283,9 @@ def test_console_script_imports_the_projects_packages_from_the_project_root() ->
     assert result.stdout == "System check identified no issues.\n", result.stdout
 
 
-@pytest.mark.parametrize("block", params(of("sh")))
-def test_sh_block_succeeds(block: Block) -> None:
-    for line in block.code.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            run(["bash", "-c", line], REPO)
+def test_every_sh_block_is_one_that_cannot_run_in_a_test() -> None:
+    """The README's `sh` blocks install, serve or deploy (make, pip, uvicorn, nginx), so
+    each is marked skip; commands whose output matters go in `console` blocks, which
+    are run and compared. A new unmarked `sh` block must move there or get a runner."""
+    unmarked = [b.id for b in of("sh")]
+    assert unmarked == []
