@@ -69,15 +69,19 @@ def start_servers(data_work: Path, chunks: bool) -> dict[tuple[str, str], Server
             )
     for server in {id(s): s for s in servers.values()}.values():
         wait_for_port(int(server.url.rsplit(":", 1)[1]), server.proc)
-    nginx = start_nginx(data_work / "single" / "static",
-                        [data_work / "multi" / f"bench_dir{i:02d}" / "static" for i in range(20)])  # fmt: skip
+    multi = [data_work / "multi" / f"bench_dir{i:02d}" / "static" for i in range(20)]
+    nginx = start_nginx(data_work / "single" / "static", multi)
     if nginx is not None:
         servers["nginx", "single"], servers["nginx", "multi"] = nginx
     return servers
 
 
-def apps_for(case: Case, servers: dict[tuple[str, str], Server]) -> list[str]:
+def apps_for(
+    case: Case, servers: dict[tuple[str, str], Server], only: list[str] | None = None
+) -> list[str]:
     names = [name for (name, layout) in servers if layout == case.layout]
+    if only:
+        names = [n for n in names if n in only or n.split("-chunk-")[0] in only]
     if case.key != "big":
         names = [n for n in names if not n.startswith("devstatic-chunk-")]
     return list(dict.fromkeys(names))
@@ -87,12 +91,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     data = prepare()
     rounds, seconds = (2, 1) if args.quick else (args.rounds, args.seconds)
     load_before = os.getloadavg()
-    servers = start_servers(data.work, chunks=not args.quick)
+    servers = start_servers(data.work, chunks=not args.quick and not args.apps)
     results: dict[str, object] = {"cases": {}, "errors": {}, "rss_mib": {}}
     with running(list(servers.values())):
         time.sleep(2.5)  # let every server's files settle past devstatic's racy window
         for case in CASES:
-            names = apps_for(case, servers)
+            if args.cases and case.key not in args.cases:
+                continue
+            names = apps_for(case, servers, args.apps)
             headers = {n: request_headers(case, servers[n, case.layout].url) for n in names}
             timed = []
             for name in names:
@@ -136,6 +142,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             results["cases"][case.key] = {
                 n: {"median": statistics.median(v), "samples": v} for n, v in samples.items()
             }  # type: ignore[index]
+    results["command"] = " ".join(["python", "-m", "bench", *sys.argv[1:]])
     results["load_before"] = load_before
     results["load_after"] = os.getloadavg()
     results["rounds"], results["seconds"], results["connections"] = (
@@ -154,10 +161,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a rough run in under 2 minutes")
     parser.add_argument("--json", type=Path, help="also write the raw numbers to this file")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=3, help="length of each wrk run")
+    parser.add_argument("--seconds", type=int, default=2, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-collect", dest="collect", action="store_false",
                         help="skip the collectstatic timing")  # fmt: skip
+    parser.add_argument("--apps", nargs="+", help="only these apps (for development)")
+    parser.add_argument("--cases", nargs="+", help="only these cases (for development)")
     parser.add_argument("--output", type=Path, help="write the markdown report here too")
     args = parser.parse_args()
     ensure_programs()
