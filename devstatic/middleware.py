@@ -23,7 +23,7 @@ from devstatic.resolver import FileEntry, Representation, Resolver
 from devstatic.responder import Decision, RequestInfo, Validators, decide
 from devstatic.sender import FileChanged, send_decision
 from devstatic.settings import Settings, SettingsOverrides
-from devstatic.urlpath import decode_request_path
+from devstatic.urlpath import decode_request_path, safe_relative_path
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -143,8 +143,6 @@ class StaticFilesMiddleware:
             self._names[raw] = name
             return name
         path: str = scope["path"]
-        from devstatic.urlpath import safe_relative_path
-
         return safe_relative_path(path[len(self.prefix) :])
 
     async def send_file(
@@ -156,7 +154,10 @@ class StaticFilesMiddleware:
         receive: Receive | None = None,
     ) -> None:
         """Negotiate the representation, decide, and send it."""
-        rep, coding = await self.choose_representation(entry, request)
+        if entry.compressible and request.accept_encoding:
+            rep, coding = await self.choose_representation(entry, request)
+        else:
+            rep, coding = entry.plain, None
         vary = entry.compressible and self.resolver.has_variants(entry)
         # The same request for the same file version gets the same answer (a reload's
         # dozens of identical conditional GETs): decide once, per representation.

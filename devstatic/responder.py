@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from devstatic.http.preconditions import Precondition, evaluate_preconditions, if_range_allows
 from devstatic.http.ranges import (
@@ -25,21 +25,30 @@ from devstatic.http.ranges import (
 
 Header = tuple[bytes, bytes]
 
-_WANTED = {
-    b"if-match": "if_match",
-    b"if-none-match": "if_none_match",
-    b"if-modified-since": "if_modified_since",
-    b"if-unmodified-since": "if_unmodified_since",
-    b"if-range": "if_range",
-    b"range": "range",
-    b"accept-encoding": "accept_encoding",
-    b"accept": "accept",
+#: Header name -> position of its field in ``RequestInfo`` after ``method``.
+_WANTED: dict[bytes, int] = {
+    name: index
+    for index, name in enumerate(
+        (
+            b"if-match",
+            b"if-none-match",
+            b"if-modified-since",
+            b"if-unmodified-since",
+            b"if-range",
+            b"range",
+            b"accept-encoding",
+            b"accept",
+        )
+    )
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RequestInfo:
-    """The parts of a request that decide a static response."""
+class RequestInfo(NamedTuple):
+    """The parts of a request that decide a static response.
+
+    A ``NamedTuple`` rather than a dataclass: it is built on every request and used as
+    the key of the per-file decision memo, and a tuple's hash and equality run in C.
+    """
 
     method: str
     if_match: str | None = None
@@ -54,15 +63,26 @@ class RequestInfo:
     @classmethod
     def from_headers(cls, method: str, headers: Iterable[tuple[bytes, bytes]]) -> RequestInfo:
         """Pick our headers out of ASGI's list; repeated ones are joined with ``, ``
-        (RFC 9110 section 5.3), so ``If-None-Match`` sent twice counts as one list."""
-        found: dict[str, str] = {}
+        (RFC 9110 section 5.3), so ``If-None-Match`` sent twice counts as one list.
+
+        ASGI servers send lowercase names; ``lower()`` runs only for one that is not.
+        """
+        values: list[bytes | None] | None = None
         for raw_name, raw_value in headers:
-            key = _WANTED.get(raw_name.lower())
-            if key is None:
-                continue
-            value = raw_value.decode("latin-1")
-            found[key] = f"{found[key]}, {value}" if key in found else value
-        return cls(method=method, **found)
+            index = _WANTED.get(raw_name)
+            if index is None:
+                if raw_name.islower():
+                    continue
+                index = _WANTED.get(raw_name.lower())
+                if index is None:
+                    continue
+            if values is None:
+                values = [None] * len(_WANTED)
+            seen = values[index]
+            values[index] = raw_value if seen is None else seen + b", " + raw_value
+        if values is None:
+            return cls(method)
+        return cls(method, *[None if v is None else v.decode("latin-1") for v in values])
 
 
 @dataclass(frozen=True, slots=True)
