@@ -30,6 +30,11 @@ def find_config_file(start: Path | None = None) -> Path | None:
 
 def read_config_table(path: Path) -> dict[str, Any]:
     """The ``[tool.devstatic]`` table of ``path`` (an empty dict when the table is absent)."""
+    if path.is_dir():
+        raise ImproperlyConfigured(
+            f"The config file {str(path)!r} is a folder. Pass the pyproject.toml inside it: "
+            f"{str(path / 'pyproject.toml')!r}."
+        )
     if not path.is_file():
         raise ImproperlyConfigured(
             f"The config file {str(path)!r} does not exist. Pass the path of a pyproject.toml "

@@ -69,6 +69,11 @@ def test_missing_explicit_path_raises(tmp_path: Path) -> None:
         Settings.load(missing)
 
 
+def test_explicit_path_that_is_a_folder_points_at_the_pyproject_inside(tmp_path: Path) -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"is a folder\. Pass the pyproject\.toml"):
+        Settings.load(tmp_path)
+
+
 def test_relative_paths_resolve_against_the_files_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
