@@ -3,8 +3,9 @@
 The rules are Django's ``collectstatic``: the first finder (and the first location of
 a finder) that has a path wins and later duplicates are reported and skipped; a stored
 file that is already current is left alone; ``--clear`` first deletes every stored file.
-Copies run on ``storage.max_workers`` threads, but every message is printed in the
-order Django would print it, so output stays deterministic. The storage writes each
+Copies run on ``storage.max_workers`` threads (with one, in this thread as one batch,
+``storage.save_many``), but every message is printed in the order Django would print
+it, so output stays deterministic. The storage writes each
 file atomically (temp name + rename), and ``storage.finish()`` (which writes a manifest)
 runs last, only after every copy succeeded.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import enum
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,14 @@ def collect(
         )
     }
     workers = max(1, int(storage.max_workers))
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="devstatic-collect")
+    # One worker: everything runs in this thread, the copies in one batch (no pool,
+    # whose hand-offs cost more than a local copy). More: a pool of that many threads
+    # (an object store's uploads, which wait on the network).
+    executor = (
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="devstatic-collect")
+        if workers > 1
+        else None
+    )
     try:
         # Find first: a finder that fails (a package gone missing) must not leave a
         # storage that --clear has already emptied.
@@ -141,20 +149,22 @@ def collect(
         if options.clear:
             _clear(storage, executor, stats, log, dry_run=options.dry_run)
         found: dict[str, Path] = {}
-        futures: dict[str, Future[Outcome]] = {}
         for entry in entries:
             if isinstance(entry, Found):
                 found[entry.name] = entry.source
-                futures[entry.name] = executor.submit(
-                    _transfer, storage, entry.name, entry.source, options
-                )
-        progress.start(len(futures))
+        outcomes = _transfers(storage, executor, found, options)
+        progress.start(len(found))
         for entry in entries:
             if isinstance(entry, Duplicate):
                 log(DUPLICATE_MESSAGE.format(entry.name), 1)
                 stats["skipped"].append(entry.name)
                 continue
-            outcome = _result(futures[entry.name], entry.name)
+            try:
+                outcome = next(outcomes)
+            except StorageError:
+                raise
+            except OSError as exc:
+                raise StorageError(f"Failed collecting '{entry.name}': {_os_reason(exc)}.") from exc
             _report(entry, outcome, options, stats, log)
             progress.advance()
         stats["modified"] = stats["copied"] + stats["symlinked"]
@@ -163,7 +173,8 @@ def collect(
         if not options.dry_run:
             _guard(storage.finish, "finishing the collection")
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
     return stats
 
 
@@ -202,13 +213,22 @@ def _silent(message: str, level: int) -> None:
 
 
 def _clear(
-    storage: Storage, executor: ThreadPoolExecutor, stats: Stats, log: Log, *, dry_run: bool
+    storage: Storage, executor: ThreadPoolExecutor | None, stats: Stats, log: Log, *, dry_run: bool
 ) -> None:
     """Delete every stored name (Django 6.1's ``--clear``); a symlink is removed, not followed."""
     names = list(_guard(storage.list_names, "listing the stored files"))
     if dry_run:
         for name in names:
             log(f"Pretending to delete '{name}'", 1)
+            stats["deleted"].append(name)
+        return
+    if executor is None:
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError as exc:
+                raise StorageError(f"Failed deleting '{name}': {_os_reason(exc)}.") from exc
+            log(f"Deleting '{name}'", 1)
             stats["deleted"].append(name)
         return
     futures = [(name, executor.submit(storage.delete, name)) for name in names]
@@ -218,8 +238,32 @@ def _clear(
         stats["deleted"].append(name)
 
 
+def _transfers(
+    storage: Storage,
+    executor: ThreadPoolExecutor | None,
+    found: Mapping[str, Path],
+    options: CollectOptions,
+) -> Iterator[Outcome]:
+    """The outcome of each found file, in order; the work starts before the first is
+    asked for. A failure raises at its file (an ``OSError`` for the caller to word).
+
+    With a pool every file is submitted at once. Without one, plain copies go to
+    ``storage.save_many`` as one batch, and links and dry runs run here file by file.
+    """
+    if executor is not None:
+        futures = [
+            executor.submit(_transfer, storage, name, source, options)
+            for name, source in found.items()
+        ]
+        return (future.result() for future in futures)
+    if not options.link and not options.dry_run:
+        return map(Outcome, storage.save_many(found.items()))
+    return (_transfer(storage, name, source, options) for name, source in found.items())
+
+
 def _transfer(storage: Storage, name: str, source: Path, options: CollectOptions) -> Outcome:
-    """Copy (or link) one file unless the stored one is current. Runs on a worker thread."""
+    """Copy (or link) one file unless the stored one is current (on a worker thread
+    when the storage has a pool)."""
     if options.link:
         if _link_is_current(storage, name, source):
             return Outcome.UNMODIFIED

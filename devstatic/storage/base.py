@@ -61,6 +61,34 @@ class Storage:
     def read_bytes(self, name: str) -> bytes:
         raise NotImplementedError
 
+    # -- optional batches (collectstatic uses them when ``max_workers`` is 1) -----------
+
+    def save_many(self, items: Iterable[tuple[str, Path]]) -> Iterator[str]:
+        """Store each ``(name, source)`` unless ``is_current``; yield, in order, what was
+        done: ``"unmodified"``, ``"written"`` (new) or ``"replaced"``.
+
+        ``collectstatic`` calls this instead of ``save()`` per file when the storage says
+        ``max_workers = 1``: one thread, so a storage that can batch (one listing of a
+        folder instead of a stat per file) may. A failure raises at the failing item,
+        after every earlier one has been yielded. The default loops over the basics.
+        """
+        for name, source in items:
+            if self.is_current(name, source):
+                yield "unmodified"
+                continue
+            existed = self.exists(name)
+            self.save(name, source)
+            yield "replaced" if existed else "written"
+
+    def save_bytes_many(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """``save_bytes()`` of each ``(name, data)`` (one thread; see ``save_many``)."""
+        for name, data in items:
+            self.save_bytes(name, data)
+
+    def existing(self, names: Iterable[str]) -> set[str]:
+        """Which of ``names`` are stored (``exists()`` of each, unless batched)."""
+        return {name for name in names if self.exists(name)}
+
     def delete(self, name: str) -> None:
         """Remove ``name``; a missing name is not an error."""
         raise NotImplementedError

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -55,19 +55,33 @@ class ManifestFilesMixin(Storage):
         self._paths: dict[str, str] | None = None
         self._loaded_version: object = None
         self._pending_manifest: bytes | None = None
+        #: Source bytes a batch copy of this run kept for ``post_process`` (by name).
+        self._kept: dict[str, bytes] = {}
 
     # -- collectstatic -------------------------------------------------------------------
 
     def post_process(
         self, found: Mapping[str, Path], *, dry_run: bool
     ) -> Iterable[tuple[str, str, bool]]:
-        """Hash and rewrite every collected file; save the hashed copies; yield each name."""
+        """Hash and rewrite every collected file; save the hashed copies; yield each name.
+
+        Sources are read once: the bytes a batch copy kept (``_kept``) are reused, the
+        rest read here (in a pool when the storage has ``max_workers`` > 1). Which hashed
+        names already exist is asked in one ``existing()`` call.
+        """
         if dry_run:
             return []
-        with ThreadPoolExecutor(max_workers=max(1, self.max_workers)) as pool:
-            names = list(found)
-            datas = list(pool.map(lambda n: Path(found[n]).read_bytes(), names))
-            contents = dict(zip(names, datas, strict=True))
+        kept, self._kept = self._kept, {}
+        names = list(found)
+        pool = ThreadPoolExecutor(self.max_workers) if self.max_workers > 1 else None
+        try:
+            missing = [name for name in names if name not in kept]
+            if pool is not None:
+                kept.update(zip(missing, pool.map(lambda n: _read(found[n]), missing), strict=True))
+            else:
+                kept.update((name, _read(found[name])) for name in missing)
+            contents = {name: kept[name] for name in names}
+            del kept
             try:
                 result = post_process_contents(
                     contents,
@@ -79,14 +93,27 @@ class ManifestFilesMixin(Storage):
                 raise StorageError(f"post-processing stopped: {exc}") from exc
             for warning in result.warnings:
                 logger.warning("devstatic: %s", warning)
+            packed = {
+                hashed: siblings(hashed, data, self.compress)
+                for hashed, data in result.contents.items()
+            }
+            present = self.existing(
+                [*result.contents, *(sib for sibs in packed.values() for sib in sibs)]
+            )
             writes: dict[str, bytes] = {}
             for hashed, data in result.contents.items():
-                if not self.exists(hashed):
+                if hashed not in present:
                     writes[hashed] = data
-                for sibling, packed in siblings(hashed, data, self.compress).items():
-                    if hashed in writes or not self.exists(sibling):
-                        writes[sibling] = packed
-            list(pool.map(lambda item: self.save_bytes(*item), writes.items()))
+                for sibling, packed_data in packed[hashed].items():
+                    if hashed in writes or sibling not in present:
+                        writes[sibling] = packed_data
+            if pool is not None:
+                list(pool.map(lambda item: self.save_bytes(*item), writes.items()))
+            else:
+                self.save_bytes_many(writes.items())
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         self._pending_manifest = manifest_json(result.hashed_files, result.manifest_hash)
         return [(name, result.hashed_files.get(name, name), True) for name in names]
 
@@ -149,3 +176,19 @@ class ManifestFilesMixin(Storage):
 
 class ManifestStaticFilesStorage(ManifestFilesMixin, FileSystemStorage):
     """Hashed names and ``staticfiles.json`` in ``static_root`` (Django's storage of that name)."""
+
+    def save_many(self, items: Iterable[tuple[str, Path]]) -> Iterator[str]:
+        """``FileSystemStorage.save_many``, keeping the bytes read (up to ``KEEP_LIMIT``
+        in all) for ``post_process``, which then reads only the files not copied."""
+        self._kept = {}
+        return self._save_many(items, self._kept, KEEP_LIMIT)
+
+
+#: At most this many source bytes are kept between the copy and ``post_process`` (the
+#: rest is read again): bounded memory for ``--no-post-process`` on a huge tree.
+KEEP_LIMIT = 256 << 20
+
+
+def _read(source: Path) -> bytes:
+    with open(source, "rb") as handle:
+        return handle.read()
