@@ -37,9 +37,19 @@ def app_debug(app: Any) -> bool | None:
     return None
 
 
+#: The ``debug`` flag of the app a middleware last wrapped. ``static()`` and the Jinja
+#: tags have no app at hand; without this, ``Starlette(debug=True)`` would serve plain
+#: names while templates asked for hashed ones the dev server does not have.
+_wrapped_app_debug: bool | None = None
+
+
 def resolve_debug(settings: Settings, app: Any) -> bool:
-    """Debug from the first source that sets it: settings, ``DEVSTATIC_DEBUG``, the app."""
-    for source in (settings.debug, debug_from_env(), app_debug(app)):
+    """Debug from the first source that sets it: settings, ``DEVSTATIC_DEBUG``, the app.
+
+    With ``app=None`` the app is the one the middleware wraps, if any.
+    """
+    app_value = app_debug(app) if app is not None else _wrapped_app_debug
+    for source in (settings.debug, debug_from_env(), app_value):
         if source is not None:
             return source
     return False
@@ -47,6 +57,8 @@ def resolve_debug(settings: Settings, app: Any) -> bool:
 
 def check_debug(settings: Settings, app: Any) -> bool:
     """The resolved debug flag; raises ``ImproperlyConfigured`` when serving is refused."""
+    global _wrapped_app_debug
+    _wrapped_app_debug = app_debug(app)
     debug = resolve_debug(settings, app)
     if not debug and not settings.insecure:
         raise ImproperlyConfigured(REFUSAL)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from urllib.parse import quote
 
-from devstatic.settings import Settings, debug_from_env
+from devstatic.debug_guard import resolve_debug
+from devstatic.settings import Settings
 from devstatic.storage.base import Storage, get_storage
 
 _lock = threading.Lock()
@@ -39,7 +40,6 @@ def static(path: str, settings: Settings | None = None) -> str:
     Raises ``ValueError`` when a manifest storage does not know ``path``.
     """
     settings = settings or default_settings()
-    debug = settings.debug if settings.debug is not None else debug_from_env()
-    if debug:
+    if resolve_debug(settings, None):
         return settings.static_url + quote(path.lstrip("/"))
     return storage_for(settings).url(path.lstrip("/"))

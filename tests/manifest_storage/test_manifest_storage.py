@@ -149,3 +149,25 @@ def test_manifest_strict_false_keeps_the_name_and_warns(
     paths = json.loads((tmp_path / "out" / "staticfiles.json").read_bytes())["paths"]
     assert b"url(gone.png)" in (tmp_path / "out" / paths["css/broken.css"]).read_bytes()
     assert "gone.png" in caplog.text
+
+
+def test_static_follows_the_wrapped_apps_debug_flag(tmp_path: Path) -> None:
+    """Starlette(debug=True) turns the dev server on, so templates must get plain names
+    (the dev server has no hashed copies), even with a manifest from an earlier collect."""
+    from starlette.applications import Starlette
+
+    import devstatic.debug_guard
+    from devstatic import StaticFilesMiddleware
+
+    settings = settings_for(tmp_path).replace(debug=None)
+    run_collect(settings)
+    try:
+        StaticFilesMiddleware(Starlette(debug=True), settings=settings)
+        assert static("css/site.css", settings) == "/static/css/site.css"
+        assert static("css/added-later.css", settings) == "/static/css/added-later.css"
+        with pytest.raises(ImproperlyConfigured):
+            StaticFilesMiddleware(Starlette(debug=False), settings=settings)
+        assert static("css/site.css", settings).startswith("/static/css/site.")
+        assert static("css/site.css", settings) != "/static/css/site.css"
+    finally:
+        devstatic.debug_guard._wrapped_app_debug = None
