@@ -8,16 +8,18 @@ fail closed) → resolve across finders (cached, validated) → decide (pure, RF
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Unpack
+from urllib.parse import quote
 
 from devstatic.blocking import run_blocking
 from devstatic.checks import log_startup_warnings
 from devstatic.debug_guard import check_debug
 from devstatic.finders import get_finders
 from devstatic.http.encoding import negotiate_encoding
-from devstatic.livereload import build_live_reload
+from devstatic.livereload import INTERNAL, build_live_reload
 from devstatic.notfound import close_matches, debug_body, wants_html
 from devstatic.resolver import FileEntry, Representation, Resolver
 from devstatic.responder import Decision, RequestInfo, Validators, decide
@@ -37,9 +39,6 @@ logger = logging.getLogger("devstatic")
 PATH_MEMO = 4096
 #: Distinct requests whose decision is remembered per file version.
 DECISIONS_PER_FILE = 16
-
-#: Served paths below this folder of ``static_url`` belong to devstatic itself.
-INTERNAL = "__devstatic__/"
 
 
 class StaticFilesMiddleware:
@@ -69,7 +68,7 @@ class StaticFilesMiddleware:
         log_startup_warnings(settings, logger)
         self.resolver = Resolver(self.finders, follow_symlinks=settings.follow_symlinks)
         self.prefix = settings.static_path
-        self._prefix_bytes = self.prefix.encode("utf-8")
+        self._prefix_forms = prefix_forms(self.prefix)
         #: ``raw_path`` -> safe relative path (pure, so memoised; bounded).
         self._names: dict[bytes, str | None] = {}
         self.live = build_live_reload(settings, self.debug, self.finders)
@@ -121,7 +120,7 @@ class StaticFilesMiddleware:
                 self.resolver.forget(name)
                 break
             except PermissionError:
-                await _plain(send, 403, b"Forbidden\n")
+                await _plain(send, 403, b"Forbidden\n", head=method == "HEAD")
                 return
         await self.not_found(send, name, request)
 
@@ -129,15 +128,16 @@ class StaticFilesMiddleware:
         """The safe relative path asked for, or ``None`` (404) for anything suspicious.
 
         ``raw_path`` is preferred so that an encoded ``%2f`` or ``%00`` is seen as such;
-        a raw path that spells the prefix differently (percent-encoded) is refused.
+        a raw path that spells an ASCII prefix differently (percent-encoded) is refused.
         """
         raw = scope.get("raw_path")
         if raw is not None:
             if raw in self._names:
                 return self._names[raw]
-            if not raw.startswith(self._prefix_bytes):
+            prefix = next((p for p in self._prefix_forms if raw.startswith(p)), None)
+            if prefix is None:
                 return None
-            name = decode_request_path(raw[len(self._prefix_bytes) :])
+            name = decode_request_path(raw[len(prefix) :])
             if len(self._names) >= PATH_MEMO:
                 self._names.clear()
             self._names[raw] = name
@@ -165,54 +165,38 @@ class StaticFilesMiddleware:
         known = rep.decisions.get(key)
         if known is not None:
             # A fresh header list: a wrapping middleware may edit the message in place.
-            headers = list(known.headers)
-            if known.body == "none" or request.method == "HEAD":
-                # The hot 304: no body to plan, nothing to open.
-                await send(
-                    {"type": "http.response.start", "status": known.status, "headers": headers}
+            decision = Decision(known.status, list(known.headers), known.body, known.ranges)
+        else:
+            validators = Validators(
+                size=rep.size,
+                etag=rep.etag,
+                mtime=rep.mtime,
+                last_modified=rep.last_modified,
+                content_type=entry.content_type,
+                content_encoding=coding,
+                vary=vary,
+            )
+            decision = decide(request, validators, now=int(time.time()))
+            if _reusable(request, decision) and len(rep.decisions) < DECISIONS_PER_FILE:
+                rep.decisions[key] = Decision(
+                    decision.status, list(decision.headers), decision.body, decision.ranges
                 )
-                await send({"type": "http.response.body", "body": b""})
-                return
-            decision = Decision(known.status, headers, known.body, known.ranges)
-            await send_decision(
-                send,
-                decision,
-                rep,
-                head=request.method == "HEAD",
-                pathsend="http.response.pathsend" in (scope.get("extensions") or {}),
-                receive=receive,
-            )
-            return
-        validators = Validators(
-            size=rep.size,
-            etag=rep.etag,
-            mtime=rep.mtime,
-            last_modified=rep.last_modified,
-            content_type=entry.content_type,
-            content_encoding=coding,
-            vary=vary,
-        )
-        decision = decide(request, validators, now=int(time.time()))
-        if _reusable(request, decision) and len(rep.decisions) < DECISIONS_PER_FILE:
-            rep.decisions[key] = Decision(
-                decision.status, list(decision.headers), decision.body, decision.ranges
-            )
-        extensions = scope.get("extensions") or {}
         await send_decision(
             send,
             decision,
             rep,
             head=request.method == "HEAD",
-            pathsend="http.response.pathsend" in extensions,
+            pathsend="http.response.pathsend" in (scope.get("extensions") or ()),
             receive=receive,
         )
 
     async def choose_representation(
         self, entry: FileEntry, request: RequestInfo
     ) -> tuple[Representation, str | None]:
-        """The plain file or a precompressed sibling the client accepts (``br`` first)."""
-        if not entry.compressible or not request.accept_encoding:
-            return entry.plain, None
+        """The plain file or a precompressed sibling the client accepts (``br`` first).
+
+        Only called for a compressible file and a request with ``Accept-Encoding``.
+        """
         available = []
         variants: dict[str, Representation] = {}
         for coding in ("br", "gzip"):
@@ -243,6 +227,14 @@ class StaticFilesMiddleware:
     def _display_name(self, scope: Scope) -> str:
         path: str = scope["path"]
         return path[len(self.prefix) :][:200]
+
+
+def prefix_forms(prefix: str) -> tuple[bytes, ...]:
+    """How ``raw_path`` may spell ``prefix``: a non-ASCII ``static_url`` arrives
+    percent-encoded from browsers (either hex case) and as UTF-8 from some clients."""
+    quoted = quote(prefix, safe="/").encode("ascii")
+    lower = re.sub(rb"%[0-9A-F]{2}", lambda m: m.group().lower(), quoted)
+    return tuple(dict.fromkeys((prefix.encode("utf-8"), quoted, lower)))
 
 
 def _reusable(request: RequestInfo, decision: Decision) -> bool:
