@@ -42,7 +42,7 @@ def test_block_aliases_root_with_trailing_slash_under_the_static_url_path(
 
     block = nginx_block(settings)
 
-    assert "\nlocation /assets/ {\n" in block
+    assert "\nlocation ^~ /assets/ {\n" in block
     assert f"    alias {tmp_path}/;\n" in block
     assert "    gzip_static on;\n" in block
     assert '    add_header Cache-Control "no-cache";\n' in block
@@ -59,7 +59,7 @@ def test_brotli_flag_adds_brotli_static() -> None:
 
 def test_paths_with_spaces_are_quoted_and_dollar_signs_refused() -> None:
     block = location_block("/my%20static/", "/srv/my static")
-    assert '\nlocation "/my static/" {\n' in block
+    assert '\nlocation ^~ "/my static/" {\n' in block
     assert '    alias "/srv/my static/";\n' in block
     with pytest.raises(ImproperlyConfigured, match="static_root"):
         location_block("/static/", "/srv/$HOME")

@@ -42,7 +42,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path
     block = run_cli("nginx", "--config", str(config))
     assert block.returncode == 0, block.stderr
     (tmp / "static.conf").write_text(block.stdout)
-    with run_nginx(tmp, f"        include {tmp}/static.conf;") as url:
+    # A server-level regex location like many real configs have: it must not win.
+    competing = "        location ~* \\.(css|js|mjs|svg)$ { return 418; }"
+    with run_nginx(tmp, f"{competing}\n        include {tmp}/static.conf;") as url:
         yield int(url.rsplit(":", 1)[1]), tmp / "collected"
 
 
