@@ -15,12 +15,14 @@ from importlib.resources import files
 from typing import Any
 
 from devstatic.finders import BaseFinder
+from devstatic.http.preconditions import Precondition, evaluate_preconditions
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload import EVENTS_PATH, SCRIPT_PATH, script_tag
 from devstatic.livereload.events import Broadcaster, stream_events
 from devstatic.livereload.inject import HtmlInjector, without_file_sending
 from devstatic.livereload.signals import chain_exit_signals
 from devstatic.livereload.watcher import Watcher, watch_roots
+from devstatic.responder import RequestInfo
 from devstatic.settings import Settings
 
 Scope = MutableMapping[str, Any]
@@ -139,8 +141,17 @@ class LiveReload:
             (b"etag", self.script_etag),
             (b"x-content-type-options", b"nosniff"),
         ]
-        inm = next((v for k, v in scope.get("headers", ()) if k == b"if-none-match"), None)
-        if inm is not None and self.script_etag in [t.strip() for t in inm.split(b",")]:
+        request = RequestInfo.from_headers(scope["method"], scope.get("headers", ()))
+        outcome = evaluate_preconditions(
+            request.method,
+            etag=self.script_etag.decode("ascii"),
+            last_modified=0,
+            if_match=None,
+            if_none_match=request.if_none_match,
+            if_modified_since=None,
+            if_unmodified_since=None,
+        )
+        if outcome is Precondition.NOT_MODIFIED:
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -107,10 +107,20 @@ async def test_reload_js_is_served_as_javascript(server: Server) -> None:
             server.url + "/static/__devstatic__/reload.js",
             headers={"if-none-match": response.headers["etag"]},
         )
+        weak = await http.get(
+            server.url + "/static/__devstatic__/reload.js",
+            headers={"if-none-match": f'"other", W/{response.headers["etag"]}'},
+        )
+        star = await http.get(
+            server.url + "/static/__devstatic__/reload.js", headers={"if-none-match": "*"}
+        )
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert b"new EventSource(" in response.content
     assert again.status_code == 304
+    # RFC 9110 13.1.2: weak comparison, lists and "*" (the same rules as every file).
+    assert weak.status_code == 304
+    assert star.status_code == 304
 
 
 # -- in-process: the service's lifecycle and live_reload = false -------------------------
