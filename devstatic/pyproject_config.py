@@ -19,10 +19,7 @@ def find_config_file(start: Path | None = None) -> Path | None:
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            try:
-                table = _tool_table(candidate)
-            except ImproperlyConfigured:
-                raise
+            table = _tool_table(candidate)
             if table is not None:
                 return candidate
     return None

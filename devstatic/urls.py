@@ -12,6 +12,8 @@ from devstatic.storage.base import Storage, get_storage
 _lock = threading.Lock()
 _default: Settings | None = None
 _storages: dict[int, tuple[Settings, Storage]] = {}
+#: How many settings objects keep a storage (and its loaded manifest) at once.
+MAX_STORAGES = 16
 
 
 def default_settings() -> Settings:
@@ -30,6 +32,9 @@ def storage_for(settings: Settings) -> Storage:
         if cached is not None and cached[0] is settings:
             return cached[1]
         storage = get_storage(settings)
+        if len(_storages) >= MAX_STORAGES:
+            # Bounded: static(p, Settings.load()) per call must not grow without limit.
+            _storages.pop(next(iter(_storages)))
         _storages[id(settings)] = (settings, storage)
         return storage
 

@@ -111,8 +111,7 @@ def test_second_run_does_not_rewrite_unchanged_hashed_files(tmp_path: Path) -> N
 
 
 def test_compress_writes_smaller_gz_and_br_siblings(tmp_path: Path) -> None:
-    pytest.importorskip("brotli")
-    import brotli
+    import brotli  # in the test extra: a missing one must fail, not skip
 
     settings = settings_for(tmp_path, compress=["br", "gz"])
     run_collect(settings)
