@@ -107,9 +107,10 @@ class Settings:
         """
         config = Path(path) if path is not None else find_config_file()
         values: dict[str, Any] = {}
+        unknown: list[str] = []
         if config is not None:
             table = read_config_table(config)
-            values = _from_table(table, base=config.absolute().parent, source=str(config))
+            values, unknown = _from_table(table, base=config.absolute().parent, source=str(config))
         env_debug = debug_from_env()
         if env_debug is not None:
             values["debug"] = env_debug
@@ -119,7 +120,15 @@ class Settings:
             if key == "debug" and value is None:
                 continue
             values[key] = value
-        return cls(**values)
+        # Report unknown keys together with every other problem, so that one
+        # `devstatic check` shows all there is to fix.
+        try:
+            settings = cls(**values)
+        except ImproperlyConfigured as exc:
+            raise ImproperlyConfigured("\n".join([*unknown, str(exc)])) from None
+        if unknown:
+            raise ImproperlyConfigured("\n".join(unknown))
+        return settings
 
     @classmethod
     def from_django(cls, django_settings: Any = None, **overrides: Any) -> Settings:
@@ -184,20 +193,23 @@ def _unknown_key_message(key: str, where: str) -> str:
     return f"Unknown devstatic setting {key!r} ({where}).{hint} Known keys: {known}."
 
 
-def _from_table(table: Mapping[str, Any], *, base: Path, source: str) -> dict[str, Any]:
+def _from_table(
+    table: Mapping[str, Any], *, base: Path, source: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The table's values (paths anchored at ``base``) and a message per unknown key."""
     values: dict[str, Any] = {}
+    unknown: list[str] = []
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in _FIELDS:
-            raise ImproperlyConfigured(
-                _unknown_key_message(raw_key, f"in [tool.devstatic] of {source}")
-            )
+            unknown.append(_unknown_key_message(raw_key, f"in [tool.devstatic] of {source}"))
+            continue
         values[key] = value
     if isinstance(values.get("dirs"), list):
         values["dirs"] = [_anchor_dir(entry, base) for entry in values["dirs"]]
     if isinstance(values.get("static_root"), str):
         values["static_root"] = base / values["static_root"]
-    return values
+    return values, unknown
 
 
 def _anchor_dir(entry: Any, base: Path) -> Any:
