@@ -8,6 +8,7 @@ files, where only the first is used) are legal but usually a mistake, as in Djan
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -26,6 +27,8 @@ _FIELDS = frozenset(Settings.__dataclass_fields__)
 
 #: At most this many problems are logged at start-up; ``devstatic check`` shows all.
 STARTUP_LOG_LIMIT = 20
+#: The start-up check lists at most this many files (``devstatic check`` lists all).
+STARTUP_FILE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,14 @@ class Problem:
         return f"{self.level}: {self.key}: {self.message}"
 
 
-def find_problems(settings: Settings, *, storage: bool = True) -> list[Problem]:
+def find_problems(
+    settings: Settings, *, storage: bool = True, file_limit: int | None = None
+) -> list[Problem]:
     """Every problem of ``settings``: errors first, then warnings, each in settings order.
 
     ``storage=False`` skips building the storage (the middleware does not use it, and a
-    bucket storage's client is slow to import).
+    bucket storage's client is slow to import). ``file_limit`` bounds how many files the
+    duplicate scan lists, so a ``node_modules`` under ``dirs`` cannot stall start-up.
     """
     problems: list[Problem] = []
     problems += _dirs_problems(settings)
@@ -56,7 +62,7 @@ def find_problems(settings: Settings, *, storage: bool = True) -> list[Problem]:
         problems += _storage_problems(settings)
     if good_finders:
         usable = settings.replace(packages=good_packages, finders=good_finders)
-        problems += _duplicate_problems(usable, problems)
+        problems += _duplicate_problems(usable, problems, file_limit)
     return sorted(problems, key=lambda p: p.level != "error")
 
 
@@ -95,7 +101,7 @@ def log_startup_warnings(settings: Settings, logger: logging.Logger) -> None:
             return
         _logged.add(key)
     try:
-        problems = find_problems(settings, storage=False)
+        problems = find_problems(settings, storage=False, file_limit=STARTUP_FILE_LIMIT)
     except Exception:  # a custom finder may fail in any way; serving reports it better
         logger.debug("devstatic: the start-up check failed", exc_info=True)
         return
@@ -211,7 +217,9 @@ def _storage_problems(settings: Settings) -> list[Problem]:
     return []
 
 
-def _duplicate_problems(settings: Settings, problems: list[Problem]) -> list[Problem]:
+def _duplicate_problems(
+    settings: Settings, problems: list[Problem], file_limit: int | None = None
+) -> list[Problem]:
     """A warning per destination path that several files provide (only the first is used)."""
     from devstatic.finders import BaseFinder, FileSystemFinder, PackageFinder, get_finders
 
@@ -228,10 +236,13 @@ def _duplicate_problems(settings: Settings, problems: list[Problem]) -> list[Pro
     except ImproperlyConfigured as exc:
         problems.extend(problems_from_error(exc))
         return []
-    for finder in finders:
-        key = key_of(finder)
-        for name, source in finder.list(settings.ignore_patterns):
-            sources.setdefault(name, []).append((source, key))
+    listed = (
+        (name, source, key_of(finder))
+        for finder in finders
+        for name, source in finder.list(settings.ignore_patterns)
+    )
+    for name, source, key in itertools.islice(listed, file_limit):
+        sources.setdefault(name, []).append((source, key))
     out: list[Problem] = []
     for name, found in sources.items():
         if len(found) < 2:

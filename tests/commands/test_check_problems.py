@@ -172,3 +172,20 @@ def test_middleware_logs_the_warnings_once_at_startup(project: Project, caplog) 
     warnings = [r.getMessage() for r in caplog.records if "provided by 2 files" in r.getMessage()]
     assert len(warnings) == 1
     assert warnings[0].startswith("devstatic: warning: dirs, packages: 'css/base.css'")
+
+
+def test_startup_scan_lists_a_bounded_number_of_files(tmp_path) -> None:
+    """A huge tree under dirs (node_modules) must not stall start-up: the middleware's
+    check lists at most ``file_limit`` files; `devstatic check` lists them all."""
+    from devstatic import Settings
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        for i in range(30):
+            (folder / f"f{i:02}.css").parent.mkdir(parents=True, exist_ok=True)
+            (folder / f"f{i:02}.css").write_text("x")
+    settings = Settings(dirs=[first, second])
+    everything = find_problems(settings, storage=False)
+    assert len([p for p in everything if p.level == "warning"]) == 30
+    # The first 30 files listed are a/'s: no name has been seen twice yet.
+    assert find_problems(settings, storage=False, file_limit=30) == []
