@@ -77,8 +77,14 @@ class StaticFilesMiddleware:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             await self.serve(scope, receive, send)
             return
-        if self.live is not None and scope["type"] == "lifespan":
-            await self.live.lifespan(scope, receive, send, self.app)
+        if scope["type"] == "lifespan":
+            if self.live is not None:
+                await self.live.lifespan(scope, receive, send, self.app)
+            else:
+                await self.app(scope, receive, send)
+            # The server has shut down: release the inotify descriptor now rather than
+            # at garbage collection (reloaders and test suites create many middlewares).
+            self.resolver.close()
             return
         if self.live is not None and scope["type"] == "http":
             await self.live.call_app(scope, receive, send, self.app)

@@ -430,3 +430,38 @@ async def test_prefixed_dir_is_served_under_its_prefix(tmp_path: Path, app: Reco
     ) as c:
         assert (await c.get("/static/vendor/lib.js")).text == "lib"
         assert (await c.get("/static/lib.js")).status_code == 404
+
+
+async def test_lifespan_shutdown_releases_the_change_feed(tmp_path: Path) -> None:
+    async def lifespan_app(scope: Any, receive: Any, send: Any) -> None:
+        assert scope["type"] == "lifespan"
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+
+    (tmp_path / "a.css").write_text("a")
+    settings = Settings(dirs=[tmp_path], debug=True, live_reload=False)
+    middleware = StaticFilesMiddleware(lifespan_app, settings=settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+    ) as client:
+        assert (await client.get("/static/a.css")).status_code == 200
+    feed = middleware.resolver._feed
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+
+    async def receive() -> dict[str, str]:
+        return next(messages)
+
+    async def send(message: object) -> None:
+        return None
+
+    await middleware({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send)
+    assert middleware.resolver._feed is None
+    if feed is not None:  # on Linux: its descriptor is closed
+        with pytest.raises(OSError):
+            os.fstat(feed.fd)
+    # Serving goes on, validated with stat.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+    ) as client:
+        assert (await client.get("/static/a.css")).text == "a"
