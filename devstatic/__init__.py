@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from devstatic.exceptions import ImproperlyConfigured
-from devstatic.middleware import StaticFilesMiddleware
 from devstatic.settings import Settings
-from devstatic.urls import static
+
+if TYPE_CHECKING:
+    from devstatic.middleware import StaticFilesMiddleware
+    from devstatic.urls import static
 
 __all__ = ["ImproperlyConfigured", "Settings", "StaticFilesMiddleware", "static"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``StaticFilesMiddleware`` and ``static`` are imported on first use: the commands
+    (``devstatic collectstatic``) never need the middleware, whose imports (asyncio,
+    the resolver) cost ~0.1 s of every command's start."""
+    if name == "StaticFilesMiddleware":
+        from devstatic.middleware import StaticFilesMiddleware
+
+        return StaticFilesMiddleware
+    if name == "static":
+        from devstatic.urls import static
+
+        return static
+    raise AttributeError(f"module 'devstatic' has no attribute {name!r}")
