@@ -10,7 +10,9 @@ import re
 import secrets
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -166,24 +168,40 @@ class FileSystemStorage(Storage):
         self, items: Iterable[tuple[str, Path]], keep: dict[str, bytes] | None, limit: int
     ) -> Iterator[str]:
         """``save_many``; with ``keep``, the bytes of the files copied are put there until
-        they add up to ``limit`` (the manifest layer hashes them instead of reading each
-        source again)."""
+        they add up to about ``limit`` (the manifest layer hashes them instead of reading
+        each source again).
+
+        Chunks of ``_CHUNK`` files run in this thread while a file takes little time (the
+        work is Python's, which threads would only slow down with GIL hand-offs). Once a
+        chunk averages over ``_SLOW_FILE`` seconds a file, the kernel or the disk is the
+        bottleneck (measured here: creating files right after deleting thousands costs
+        ~0.5 ms of kernel CPU each), and the remaining chunks go to ``_BATCH_THREADS``
+        threads, which overlap it on every core, one hand-off per chunk. Outcomes are
+        yielded in order; a failure is raised at its file.
+        """
         if not self._batches("save", "is_current", "exists"):
             yield from super().save_many(items)
             return
+        todo = list(items)
         batch = _Batch(self)
-        for name, source in items:
-            if keep is not None and limit <= 0:
-                keep = None
-            target, entry = batch.entry(name)
-            if entry is not None and _entry_is_current(entry, source):
-                yield "unmodified"
-                continue
-            data = _copy_file(target, source, keep=keep is not None)
-            if keep is not None and data is not None:
-                keep[name] = data
-                limit -= len(data)
-            yield "replaced" if entry is not None else "written"
+        budget = [limit if keep is not None else 0]
+        chunks = iter([todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)])
+        for chunk in chunks:
+            started = time.perf_counter()
+            result = _save_chunk(batch, chunk, budget)
+            slow = time.perf_counter() - started > _SLOW_FILE * len(chunk)
+            yield from _outcomes([result], keep)
+            if slow:
+                break
+        rest = list(chunks)
+        if not rest:
+            return
+        pool = ThreadPoolExecutor(_BATCH_THREADS, thread_name_prefix="devstatic-copy")
+        try:
+            futures = [pool.submit(_save_chunk, batch, chunk, budget) for chunk in rest]
+            yield from _outcomes((future.result() for future in futures), keep)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _batches(self, *methods: str) -> bool:
         """Whether the batches may stand in for ``methods``: a subclass that overrides
@@ -225,6 +243,48 @@ class FileSystemStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+#: ``FileSystemStorage._save_many``: files per chunk; the time a file may take on
+#: average before the rest of a batch goes to threads; how many. Measured on 5 000
+#: files: in one thread 0.2 s when files take ~40 us each (two threads: 0.3 s), but
+#: 3.7 s when the kernel takes ~0.5 ms a file (four threads: 2.4 s, eight: 2.2 s).
+_CHUNK = 64
+_SLOW_FILE = 150e-6
+_BATCH_THREADS = 4
+
+#: A chunk's outcomes, the bytes kept, and the error that stopped it (after them).
+_ChunkResult = tuple[list[str], list[tuple[str, bytes]], BaseException | None]
+
+
+def _save_chunk(batch: _Batch, chunk: list[tuple[str, Path]], budget: list[int]) -> _ChunkResult:
+    """Copy one chunk in order; stops at the first error, which is returned, not raised,
+    so that the outcomes before it are still reported."""
+    outcomes: list[str] = []
+    kept: list[tuple[str, bytes]] = []
+    try:
+        for name, source in chunk:
+            target, entry = batch.entry(name)
+            if entry is not None and _entry_is_current(entry, source):
+                outcomes.append("unmodified")
+                continue
+            data = _copy_file(target, source, keep=budget[0] > 0)
+            if data is not None:
+                kept.append((name, data))
+                budget[0] -= len(data)  # a soft limit: threads may overshoot a little
+            outcomes.append("replaced" if entry is not None else "written")
+    except Exception as exc:  # re-raised by _outcomes, at its file
+        return outcomes, kept, exc
+    return outcomes, kept, None
+
+
+def _outcomes(results: Iterable[_ChunkResult], keep: dict[str, bytes] | None) -> Iterator[str]:
+    for outcomes, kept, error in results:
+        if keep is not None:
+            keep.update(kept)
+        yield from outcomes
+        if error is not None:
+            raise error
 
 
 def _entry_is_current(entry: os.DirEntry[str] | _Lstat, source: Path) -> bool:
