@@ -11,10 +11,10 @@ import secrets
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from devstatic.exceptions import StorageError
 from devstatic.settings import Settings
@@ -154,8 +154,13 @@ class FileSystemStorage(Storage):
             super().save_bytes_many(items)
             return
         batch = _Batch(self)
-        for name, data in items:
-            _write_file(batch.entry(name)[0], data)
+
+        def write(chunk: list[tuple[str, bytes]]) -> None:
+            for name, data in chunk:
+                _write_file(batch.entry(name)[0], data)
+
+        for _ in _in_chunks(list(items), write):
+            pass
 
     def existing(self, names: Iterable[str]) -> set[str]:
         """One listing per folder instead of an ``lstat`` per name."""
@@ -182,26 +187,10 @@ class FileSystemStorage(Storage):
         if not self._batches("save", "is_current", "exists"):
             yield from super().save_many(items)
             return
-        todo = list(items)
         batch = _Batch(self)
         budget = [limit if keep is not None else 0]
-        chunks = iter([todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)])
-        for chunk in chunks:
-            started = time.perf_counter()
-            result = _save_chunk(batch, chunk, budget)
-            slow = time.perf_counter() - started > _SLOW_FILE * len(chunk)
-            yield from _outcomes([result], keep)
-            if slow:
-                break
-        rest = list(chunks)
-        if not rest:
-            return
-        pool = ThreadPoolExecutor(_BATCH_THREADS, thread_name_prefix="devstatic-copy")
-        try:
-            futures = [pool.submit(_save_chunk, batch, chunk, budget) for chunk in rest]
-            yield from _outcomes((future.result() for future in futures), keep)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        results = _in_chunks(list(items), lambda chunk: _save_chunk(batch, chunk, budget))
+        yield from _outcomes(results, keep)
 
     def _batches(self, *methods: str) -> bool:
         """Whether the batches may stand in for ``methods``: a subclass that overrides
@@ -255,6 +244,35 @@ _BATCH_THREADS = 4
 
 #: A chunk's outcomes, the bytes kept, and the error that stopped it (after them).
 _ChunkResult = tuple[list[str], list[tuple[str, bytes]], BaseException | None]
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _in_chunks(items: list[_T], work: Callable[[list[_T]], _R]) -> Iterator[_R]:
+    """``work`` of each chunk of ``_CHUNK`` items, results in order: in this thread while
+    an item takes under ``_SLOW_FILE`` on average, then the rest on ``_BATCH_THREADS``
+    threads (see ``FileSystemStorage._save_many``). An exception from ``work`` is raised
+    at its chunk, after the results before it."""
+    chunks = iter([items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)])
+    for chunk in chunks:
+        started = time.perf_counter()
+        result = work(chunk)
+        slow = time.perf_counter() - started > _SLOW_FILE * len(chunk)
+        yield result
+        if slow:
+            break
+    rest = list(chunks)
+    if not rest:
+        return
+    pool = ThreadPoolExecutor(_BATCH_THREADS, thread_name_prefix="devstatic-copy")
+    try:
+        futures = [pool.submit(work, chunk) for chunk in rest]
+        for future in futures:
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _save_chunk(batch: _Batch, chunk: list[tuple[str, Path]], budget: list[int]) -> _ChunkResult:
