@@ -15,44 +15,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
+from manifest_django import DjangoReference, DjangoRun, RunDjango
 from support.servers import in_ci
 
 HELPER = Path(__file__).with_name("django_collect.py")
-
-
-@dataclass(frozen=True)
-class DjangoReference:
-    """An interpreter with Django installed, and its version."""
-
-    python: str
-    version: tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class DjangoRun:
-    """What Django's collectstatic left behind."""
-
-    version: tuple[int, int, int]
-    order: list[str]
-    error: dict[str, Any] | None
-    stderr: str
-    manifest: bytes | None
-    root_files: dict[str, bytes]
-
-    @property
-    def paths(self) -> dict[str, str]:
-        assert self.manifest is not None, self.error
-        paths: dict[str, str] = json.loads(self.manifest)["paths"]
-        return paths
-
-
-RunDjango = Callable[..., DjangoRun]
 
 
 @pytest.fixture(scope="session")

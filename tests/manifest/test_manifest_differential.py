@@ -15,7 +15,7 @@ import random
 import re
 
 import pytest
-from conftest import DjangoReference, DjangoRun, RunDjango
+from manifest_django import DjangoReference, DjangoRun, RunDjango
 
 from devstatic.manifest import (
     MaxPassesExceededError,
