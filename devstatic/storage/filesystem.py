@@ -86,6 +86,11 @@ class FileSystemStorage(Storage):
                     f"static_root {str(root)!r} is inside the dirs folder {str(folder)!r}: "
                     "collected files would be found again. Pick a static_root outside dirs."
                 )
+        if root.exists() and not root.is_dir():
+            raise StorageError(
+                f"static_root {str(root)!r} is a file, not a folder: point static_root at a "
+                "folder (it is created if missing)."
+            )
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from devstatic.compress import check_codings, siblings
-from devstatic.exceptions import StorageError
+from devstatic.exceptions import ImproperlyConfigured, StorageError
 from devstatic.manifest.manifest import load_manifest, manifest_json
 from devstatic.manifest.process import (
     MaxPassesExceededError,
@@ -47,8 +47,8 @@ class ManifestFilesMixin(Storage):
     manifest_name = "staticfiles.json"
 
     def __init__(self, settings: Settings, **options: Any) -> None:
-        self.manifest_strict = bool(options.pop("manifest_strict", True))
-        self.js_imports = bool(options.pop("js_imports", True))
+        self.manifest_strict = _bool_option(options, "manifest_strict", True)
+        self.js_imports = _bool_option(options, "js_imports", True)
         self.compress = check_codings(options.pop("compress", ()))
         super().__init__(settings, **options)
         self._lock = threading.Lock()
@@ -192,3 +192,14 @@ KEEP_LIMIT = 256 << 20
 def _read(source: Path) -> bytes:
     with open(source, "rb") as handle:
         return handle.read()
+
+
+def _bool_option(options: dict[str, Any], name: str, default: bool) -> bool:
+    """A true/false storage option; ``"false"`` (a string) would be truthy, so refuse it."""
+    value = options.pop(name, default)
+    if not isinstance(value, bool):
+        key = name.replace("_", "-")
+        raise ImproperlyConfigured(
+            f"storage-options {key} must be true or false (without quotes), not {value!r}."
+        )
+    return value

@@ -170,3 +170,15 @@ def test_static_follows_the_wrapped_apps_debug_flag(tmp_path: Path) -> None:
         assert static("css/site.css", settings) != "/static/css/site.css"
     finally:
         devstatic.debug_guard._wrapped_app_debug = None
+
+
+def test_a_quoted_boolean_storage_option_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ImproperlyConfigured, match="manifest-strict must be true or false"):
+        get_storage(settings_for(tmp_path, manifest_strict="false"))
+
+
+def test_a_static_root_that_is_a_file_says_so(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    Path(settings.static_root).write_text("not a folder")  # type: ignore[arg-type]
+    with pytest.raises(StorageError, match="is a file, not a folder"):
+        get_storage(settings).check_writable()
