@@ -405,28 +405,23 @@ def _copy_file(target: str, source: Path, *, keep: bool) -> bytes | None:
     ``keep``. Two opens: the source, then the temporary file, written through its fd."""
     src = os.open(source, _READ)
     try:
-        fd, tmp = _create_temp(target)
-        try:
-            try:
-                data = _pump(src, fd, keep)
-            finally:
-                os.close(fd)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        return _replace_atomically(target, lambda fd: _pump(src, fd, keep))
     finally:
         os.close(src)
-    return data
 
 
 def _write_file(target: str, data: bytes) -> None:
     """Write ``data`` onto ``target`` atomically (temp file, rename)."""
+    _replace_atomically(target, lambda fd: _write_all(fd, data))
+
+
+def _replace_atomically(target: str, fill: Callable[[int], _R]) -> _R:
+    """A temporary file beside ``target``, filled by ``fill(fd)``, then renamed onto it;
+    on any failure the temporary file is removed and ``target`` is left as it was."""
     fd, tmp = _create_temp(target)
     try:
         try:
-            _write_all(fd, data)
+            result = fill(fd)
         finally:
             os.close(fd)
         os.replace(tmp, target)
@@ -434,6 +429,7 @@ def _write_file(target: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return result
 
 
 def _pump(src: int, dst: int, keep: bool) -> bytes | None:
