@@ -78,13 +78,23 @@ class StaticFilesMiddleware:
             await self.serve(scope, receive, send)
             return
         if scope["type"] == "lifespan":
+            shut_down = False
+
+            async def lifespan_receive() -> Message:
+                nonlocal shut_down
+                message = await receive()
+                shut_down = shut_down or message["type"] == "lifespan.shutdown"
+                return message
+
             if self.live is not None:
-                await self.live.lifespan(scope, receive, send, self.app)
+                await self.live.lifespan(scope, lifespan_receive, send, self.app)
             else:
-                await self.app(scope, receive, send)
-            # The server has shut down: release the inotify descriptor now rather than
-            # at garbage collection (reloaders and test suites create many middlewares).
-            self.resolver.close()
+                await self.app(scope, lifespan_receive, send)
+            if shut_down:
+                # Release the inotify descriptor now rather than at garbage collection
+                # (reloaders and test suites create many middlewares). An app that
+                # declines the lifespan protocol returns at once: then serving goes on.
+                self.resolver.close()
             return
         if self.live is not None and scope["type"] == "http":
             await self.live.call_app(scope, receive, send, self.app)

@@ -465,3 +465,30 @@ async def test_lifespan_shutdown_releases_the_change_feed(tmp_path: Path) -> Non
         transport=httpx.ASGITransport(app=middleware), base_url="http://t"
     ) as client:
         assert (await client.get("/static/a.css")).text == "a"
+
+
+async def test_an_app_that_declines_lifespan_keeps_the_change_feed(tmp_path: Path) -> None:
+    """Apps without lifespan support return at once; the server then serves on, and so
+    must the cache's change feed (closing it would slow every request to stat)."""
+
+    async def no_lifespan(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    (tmp_path / "a.css").write_text("a")
+    settings = Settings(dirs=[tmp_path], debug=True, live_reload=False)
+    middleware = StaticFilesMiddleware(no_lifespan, settings=settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+    ) as client:
+        assert (await client.get("/static/a.css")).status_code == 200
+        feed = middleware.resolver._feed
+
+        async def receive() -> dict[str, str]:
+            return {"type": "lifespan.startup"}
+
+        async def send(message: object) -> None:
+            return None
+
+        await middleware({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send)
+        assert middleware.resolver._feed is feed
+        assert (await client.get("/static/a.css")).text == "a"
