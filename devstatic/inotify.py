@@ -117,9 +117,11 @@ def filesystem_type(path: str, mounts: list[tuple[str, str]]) -> str | None:
 class ChangeFeed:
     """An inotify descriptor watching every folder under some roots (not following links).
 
-    ``root_of(path)`` says whether a change to ``path`` would be reported: it names the
-    watched root ``path`` lies under, one that holds no symlinked folders (a change behind
-    a symlink happens in a folder we do not watch).
+    ``real_roots`` maps each watched root (with a trailing ``/``) to its real path: a
+    change to a path under one of them is reported. Only roots that hold no symlinked
+    folders are listed (a change behind a symlink happens in a folder we do not watch).
+    A rescan replaces the dict, never edits it, so readers in other threads take one
+    snapshot of it.
     """
 
     def __init__(self, libc: ctypes.CDLL, fd: int) -> None:
@@ -178,13 +180,6 @@ class ChangeFeed:
                 covered[top.rstrip("/") + "/"] = real.rstrip("/")
         self.real_roots = covered
         return True
-
-    def root_of(self, path: str) -> str | None:
-        """The watched root ``path`` lies under (a change there is reported), or ``None``."""
-        for root in self.real_roots:
-            if path.startswith(root):
-                return root
-        return None
 
     def read(self) -> Change | None:
         """``None`` when nothing changed since the last call, else what to do about it."""

@@ -304,11 +304,14 @@ class Resolver:
         feed = self._feed
         if feed is None or links != 1:
             return False
-        root = feed.root_of(source)
-        if root is None or not all(feed.root_of(shadow) for shadow in shadows):
+        # One snapshot: a rescan in another thread swaps ``real_roots`` for a new dict
+        # (never edits it), so reading it twice could mix two generations.
+        roots = feed.real_roots
+        root = next((r for r in roots if source.startswith(r)), None)
+        if root is None or not all(any(s.startswith(r) for r in roots) for s in shadows):
             return False
         # A symlink on the way means the real file lives in a folder we may not watch.
-        return os.path.realpath(source) == feed.real_roots[root] + source[len(root) - 1 :]
+        return os.path.realpath(source) == roots[root] + source[len(root) - 1 :]
 
     # -- internals --------------------------------------------------------------------
 
