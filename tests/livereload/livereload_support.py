@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import IO
 
 from support.servers import REPO, free_port, stop_process, wait_for_port
 
@@ -39,6 +42,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.args: list[str] = []
+        # A file, not a pipe nobody reads: a chatty server can never block on its log.
+        self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as self)
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1"]
@@ -46,10 +51,18 @@ class Server:
             [*cmd, "--port", str(self.port), "--no-access-log", *self.args],
             cwd=self.cwd,
             env={"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(self.cwd)},
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        wait_for_port(self.port, self.proc)
+        try:
+            wait_for_port(self.port, self.proc)
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"{error}\n{self.output()}") from None
+
+    def output(self) -> str:
+        """Everything the server has printed so far (for a failing test's message)."""
+        fd = self.log.fileno()  # pread: the server shares this file's offset
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def stop(self) -> int | None:
         """Stop with SIGINT as Ctrl+C does; the exit status (killed after 10 s if stuck)."""
@@ -57,6 +70,4 @@ class Server:
         if proc is None:
             return None
         stop_process(proc)
-        if proc.stdout:
-            proc.stdout.close()
         return proc.returncode

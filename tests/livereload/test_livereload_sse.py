@@ -19,6 +19,7 @@ from devstatic import Settings, StaticFilesMiddleware
 from devstatic.livereload.events import Broadcaster, format_event, stream_events
 
 SAFETY = 10.0  # seconds: a bound on a hung test, never a speed assertion
+RELOAD_SAFETY = 30.0  # seconds: the same for a whole uvicorn --reload cycle
 
 APP = """\
 from starlette.applications import Starlette
@@ -294,16 +295,29 @@ async def test_uvicorn_reload_ends_open_streams_and_comes_back(site: Path) -> No
                 lines = response.aiter_lines()
                 assert await asyncio.wait_for(anext(lines), SAFETY) == ": devstatic"
                 app_module = site / "lr_sse_app.py"
-                app_module.write_text(app_module.read_text() + "\n# changed\n")
+                source = app_module.read_text()
 
                 async def drain() -> None:
                     async for _ in lines:
                         pass
 
-                await asyncio.wait_for(drain(), SAFETY)
+                ended = asyncio.ensure_future(drain())
+                # Edit the module until the stream ends: an edit the reloader's watcher
+                # missed (it starts watching while the worker comes up) must not hang here.
+                for edit in range(int(RELOAD_SAFETY)):
+                    app_module.write_text(f"{source}\n# changed {edit}\n")
+                    done, _ = await asyncio.wait({ended}, timeout=1.0)
+                    if done:
+                        break
+                else:
+                    ended.cancel()
+                    raise AssertionError(f"the stream never ended:\n{running.output()}")
+                ended.result()
             for _ in range(200):  # the new worker answers again
                 try:
-                    script = await http.get(running.url + "/static/__devstatic__/reload.js")
+                    script = await http.get(
+                        running.url + "/static/__devstatic__/reload.js", timeout=RELOAD_SAFETY
+                    )
                     break
                 except httpx.TransportError:
                     await asyncio.sleep(0.05)
