@@ -181,6 +181,10 @@ class ChangeFeed:
         self.real_roots = covered
         return True
 
+    def pending(self) -> bool:
+        """Whether events wait to be ``read`` (one ``poll(0)``, no exception when empty)."""
+        return bool(self._poller.poll(0))
+
     def read(self) -> Change | None:
         """``None`` when nothing changed since the last call, else what to do about it."""
         if not self._poller.poll(0):

@@ -22,8 +22,17 @@ from devstatic.http.encoding import negotiate_encoding
 from devstatic.livereload import INTERNAL, build_live_reload
 from devstatic.notfound import close_matches, debug_body, wants_html
 from devstatic.resolver import FileEntry, Representation, Resolver
-from devstatic.responder import Decision, RequestInfo, Validators, decide
-from devstatic.sender import FileChanged, send_decision
+from devstatic.responder import (
+    ACCEPT_ENCODING,
+    Decision,
+    Prepared,
+    RequestInfo,
+    RequestKey,
+    Validators,
+    decide,
+    request_key,
+)
+from devstatic.sender import FileChanged, prepare, send_decision, send_prepared
 from devstatic.settings import Settings, SettingsOverrides
 from devstatic.urlpath import decode_request_path, safe_relative_path
 
@@ -39,6 +48,8 @@ logger = logging.getLogger("devstatic")
 PATH_MEMO = 4096
 #: Distinct requests whose decision is remembered per file version.
 DECISIONS_PER_FILE = 16
+#: Distinct (path, request) pairs whose whole answer is remembered.
+ANSWERS = 4096
 
 
 class StaticFilesMiddleware:
@@ -71,10 +82,31 @@ class StaticFilesMiddleware:
         self._prefix_forms = prefix_forms(self.prefix)
         #: ``raw_path`` -> safe relative path (pure, so memoised; bounded).
         self._names: dict[bytes, str | None] = {}
+        #: ``(raw_path, request key)`` -> the file and the whole answer sent for it, reused
+        #: only while the resolver vouches for that file (watched, unchanged): a reload's
+        #: repeated requests skip routing, negotiation and deciding. Emptied on any change.
+        self._answers: dict[tuple[bytes | None, RequestKey], tuple[FileEntry, Prepared]] = {}
+        self._answers_generation = -1
         self.live = build_live_reload(settings, self.debug, self.finders)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            method = scope["method"]
+            if method == "GET" or method == "HEAD":
+                # The hot path: a request answered before, for a file the change feed
+                # vouches has not changed since. Two sends, nothing else.
+                key = request_key(method, scope.get("headers", ()))
+                known = self._answers.get((scope.get("raw_path"), key))
+                if known is not None and self.resolver.vouches_for(known[0]):
+                    status, headers, body = known[1]
+                    start = {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": list(headers),
+                    }
+                    await send(start)
+                    await send({"type": "http.response.body", "body": body})
+                    return
             await self.serve(scope, receive, send)
             return
         if scope["type"] == "lifespan":
@@ -106,39 +138,55 @@ class StaticFilesMiddleware:
     async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one request under ``static_url``."""
         method = scope["method"]
-        if method not in ("GET", "HEAD"):
+        if method != "GET" and method != "HEAD":
             await _plain(send, 405, b"Method Not Allowed\n", [(b"allow", b"GET, HEAD")])
             return
+        key = request_key(method, scope.get("headers", ()))
+        raw: bytes | None = scope.get("raw_path")
         name = self.relative_path(scope)
-        request = RequestInfo.from_headers(method, scope.get("headers", ()))
         if name is None:
-            await self.not_found(send, self._display_name(scope), request)
+            await self.not_found(send, self._display_name(scope), key)
             return
         if name.startswith(INTERNAL):
             # Live reload's endpoints; with live reload off they do not exist (404).
             if self.live is not None and await self.live.serve_internal(name, scope, receive, send):
                 return
-            await self.not_found(send, name, request)
+            await self.not_found(send, name, key)
             return
-        if self.live is not None and self.live.wants_injection(name):
+        injecting = self.live is not None and self.live.wants_injection(name)
+        if injecting:
+            assert self.live is not None
             scope, send = self.live.injecting(scope, send)
         for _attempt in range(3):
-            entry = await self.resolver.resolve(name)
+            entry = self.resolver.hit(name) or await self.resolver.resolve(name)
             if entry is None:
                 break
             try:
-                await self.send_file(scope, send, entry, request, receive=receive)
-                return
+                answer = await self.send_file(scope, send, entry, key, receive=receive)
             except FileChanged:
                 # Replaced between validation and open: resolve again, then describe it anew.
                 self.resolver.forget(name)
+                continue
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
                 self.resolver.forget(name)
                 break
             except PermissionError:
                 await _plain(send, 403, b"Forbidden\n", head=method == "HEAD")
                 return
-        await self.not_found(send, name, request)
+            if answer is not None and raw is not None and not injecting:
+                self._remember_answer(raw, key, entry, answer)
+            return
+        await self.not_found(send, name, key)
+
+    def _remember_answer(
+        self, raw: bytes, key: RequestKey, entry: FileEntry, answer: Prepared
+    ) -> None:
+        generation = self.resolver.generation
+        if generation != self._answers_generation or len(self._answers) >= ANSWERS:
+            # Answers for files from before a change can never be vouched for again.
+            self._answers.clear()
+            self._answers_generation = generation
+        self._answers[raw, key] = (entry, answer)
 
     def relative_path(self, scope: Scope) -> str | None:
         """The safe relative path asked for, or ``None`` (404) for anything suspicious.
@@ -166,22 +214,27 @@ class StaticFilesMiddleware:
         scope: Scope,
         send: Send,
         entry: FileEntry,
-        request: RequestInfo,
+        key: RequestKey,
         receive: Receive | None = None,
-    ) -> None:
-        """Negotiate the representation, decide, and send it."""
-        if entry.compressible and request.accept_encoding:
-            rep, coding = await self.choose_representation(entry, request)
+    ) -> Prepared | None:
+        """Negotiate the representation, decide, and send it; the answer if it was whole
+        and may be sent again for the same request while the file is unchanged."""
+        accept_encoding = key[1][ACCEPT_ENCODING]
+        if entry.compressible and accept_encoding is not None:
+            rep, coding = await self.choose_representation(entry, accept_encoding)
         else:
             rep, coding = entry.plain, None
         vary = entry.compressible and self.resolver.has_variants(entry)
         # The same request for the same file version gets the same answer (a reload's
         # dozens of identical conditional GETs): decide once, per representation.
-        key = (request, coding, vary)
-        known = rep.decisions.get(key)
+        memo = (key, coding, vary)
+        known = rep.decisions.get(memo)
+        if type(known) is Prepared:
+            await send_prepared(send, known)
+            return known
+        request = RequestInfo.from_key(key)
         if known is not None:
-            # A fresh header list: a wrapping middleware may edit the message in place.
-            decision = Decision(known.status, list(known.headers), known.body, known.ranges)
+            decision = _copy(known)
         else:
             validators = Validators(
                 size=rep.size,
@@ -194,9 +247,11 @@ class StaticFilesMiddleware:
             )
             decision = decide(request, validators, now=int(time.time()))
             if _reusable(request, decision) and len(rep.decisions) < DECISIONS_PER_FILE:
-                rep.decisions[key] = Decision(
-                    decision.status, list(decision.headers), decision.body, decision.ranges
-                )
+                prepared = prepare(decision, rep, head=request.method == "HEAD")
+                rep.decisions[memo] = prepared or _copy(decision)
+                if prepared is not None:
+                    await send_prepared(send, prepared)
+                    return prepared
         await send_decision(
             send,
             decision,
@@ -205,30 +260,33 @@ class StaticFilesMiddleware:
             pathsend="http.response.pathsend" in (scope.get("extensions") or ()),
             receive=receive,
         )
+        return None
 
     async def choose_representation(
-        self, entry: FileEntry, request: RequestInfo
+        self, entry: FileEntry, accept_encoding: bytes
     ) -> tuple[Representation, str | None]:
         """The plain file or a precompressed sibling the client accepts (``br`` first).
 
         Only called for a compressible file and a request with ``Accept-Encoding``.
         """
-        available = []
+        header = accept_encoding.decode("latin-1")
+        available: list[str] = []
         variants: dict[str, Representation] = {}
         for coding in ("br", "gzip"):
-            if negotiate_encoding(request.accept_encoding, (coding,)) is None:
+            if negotiate_encoding(header, (coding,)) is None:
                 continue
             rep = await self.resolver.variant(entry, coding)
             if rep is not None:
                 variants[coding] = rep
                 available.append(coding)
-        chosen = negotiate_encoding(request.accept_encoding, available) if available else None
+        chosen = negotiate_encoding(header, tuple(available)) if available else None
         if chosen is None:
             return entry.plain, None
         return variants[chosen], chosen
 
-    async def not_found(self, send: Send, name: str, request: RequestInfo) -> None:
+    async def not_found(self, send: Send, name: str, key: RequestKey) -> None:
         """404: in debug, the locations searched and close matches; else a bare line."""
+        request = RequestInfo.from_key(key)
         if not self.debug:
             await _plain(send, 404, b"Not Found\n", head=request.method == "HEAD")
             return
@@ -251,6 +309,19 @@ def prefix_forms(prefix: str) -> tuple[bytes, ...]:
     quoted = quote(prefix, safe="/").encode("ascii")
     lower = re.sub(rb"%[0-9A-F]{2}", lambda m: m.group().lower(), quoted)
     return tuple(dict.fromkeys((prefix.encode("utf-8"), quoted, lower)))
+
+
+def _copy(decision: Decision | Prepared) -> Decision:
+    """A decision with its own header list (a wrapping middleware may edit it in place)."""
+    assert isinstance(decision, Decision)
+    return Decision(
+        decision.status,
+        list(decision.headers),
+        decision.body,
+        decision.ranges,
+        decision.part_heads,
+        decision.closing,
+    )
 
 
 def _reusable(request: RequestInfo, decision: Decision) -> bool:

@@ -28,7 +28,7 @@ from devstatic.finders import BaseFinder, is_within_root
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for, is_compressible
 from devstatic.inotify import ChangeFeed
-from devstatic.responder import Decision
+from devstatic.responder import Decision, Prepared
 
 #: A file changed less than this long ago may be rewritten without a visible stat change.
 RACY_NS = 2_000_000_000
@@ -68,7 +68,7 @@ class Representation:
     #: Hard links to the file; a write through another link is reported in another folder.
     links: int = 1
     #: Responses already decided for this version, keyed by the middleware (see there).
-    decisions: dict[Hashable, Decision] = field(default_factory=dict)
+    decisions: dict[Hashable, Decision | Prepared] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -169,13 +169,45 @@ class Resolver:
         """Whether cache hits are currently vouched for by inotify (for tests and bench)."""
         return self._watching
 
-    async def resolve(self, name: str) -> FileEntry | None:
-        """The entry for ``name`` or ``None``; a watched hit costs one non-blocking read."""
+    def hit(self, name: str) -> FileEntry | None:
+        """The cached entry for ``name`` when it is known current without a thread hop
+        (watched: one non-blocking read of the change feed); else ``None``, ask ``resolve``.
+        """
         if self._want_watch:
             if self._feed is not None:
                 self._poll_changes()
-            if not self._watching and not self._rescanning:
-                await self._rescan()
+            if not self._watching:
+                return None
+        entry = self._cache.get(name)
+        if entry is not None and self._still_valid(entry):
+            return entry
+        return None
+
+    def vouches_for(self, entry: FileEntry) -> bool:
+        """Whether ``entry`` is still what its name resolves to on the change feed's word
+        alone (watched, settled, nothing changed since): no ``stat``, no thread hop."""
+        feed = self._feed
+        if feed is not None and feed.pending():
+            self._poll_changes()
+        return (
+            self._watching
+            and entry.watched
+            and self._cache.get(entry.name) is entry
+            and self._still_valid(entry)
+        )
+
+    @property
+    def generation(self) -> int:
+        """Bumped whenever the cache is dropped (a change on disk, a rescan)."""
+        return self._generation
+
+    async def resolve(self, name: str) -> FileEntry | None:
+        """The entry for ``name`` or ``None``; a watched hit costs one non-blocking read."""
+        entry = self.hit(name)
+        if entry is not None:
+            return entry
+        if self._want_watch and not self._watching and not self._rescanning:
+            await self._rescan()
         entry = self._cache.get(name)
         if entry is not None and self._still_valid(entry):
             return entry

@@ -41,6 +41,8 @@ _WANTED: dict[bytes, int] = {
         )
     )
 }
+_NO_VALUES: tuple[bytes | None, ...] = (None,) * len(_WANTED)
+_new_tuple = tuple.__new__
 
 
 class RequestInfo(NamedTuple):
@@ -62,27 +64,50 @@ class RequestInfo(NamedTuple):
 
     @classmethod
     def from_headers(cls, method: str, headers: Iterable[tuple[bytes, bytes]]) -> RequestInfo:
-        """Pick our headers out of ASGI's list; repeated ones are joined with ``, ``
-        (RFC 9110 section 5.3), so ``If-None-Match`` sent twice counts as one list.
+        """Pick our headers out of ASGI's list (see ``request_key``)."""
+        return cls.from_key(request_key(method, headers))
 
-        ASGI servers send lowercase names; ``lower()`` runs only for one that is not.
-        """
-        values: list[bytes | None] | None = None
-        for raw_name, raw_value in headers:
-            index = _WANTED.get(raw_name)
+    @classmethod
+    def from_key(cls, key: RequestKey) -> RequestInfo:
+        """The decoded form of a ``request_key`` (only needed when a response is decided)."""
+        # ``tuple.__new__`` skips the generated ``__new__`` (a Python call per request).
+        method, values = key
+        return _new_tuple(
+            cls, (method, *[None if v is None else v.decode("latin-1") for v in values])
+        )
+
+
+#: ``(method, raw header values in RequestInfo's field order)``: all that decides a
+#: static response, cheap to build, hash and compare on every request.
+RequestKey = tuple[str, tuple[bytes | None, ...]]
+
+
+def request_key(method: str, headers: Iterable[tuple[bytes, bytes]]) -> RequestKey:
+    """Pick our headers out of ASGI's list; repeated ones are joined with ``, ``
+    (RFC 9110 section 5.3), so ``If-None-Match`` sent twice counts as one list.
+
+    ASGI servers send lowercase names; ``lower()`` runs only for one that is not.
+    """
+    values: list[bytes | None] | None = None
+    for raw_name, raw_value in headers:
+        index = _WANTED.get(raw_name)
+        if index is None:
+            if raw_name.islower():
+                continue
+            index = _WANTED.get(raw_name.lower())
             if index is None:
-                if raw_name.islower():
-                    continue
-                index = _WANTED.get(raw_name.lower())
-                if index is None:
-                    continue
-            if values is None:
-                values = [None] * len(_WANTED)
-            seen = values[index]
-            values[index] = raw_value if seen is None else seen + b", " + raw_value
+                continue
         if values is None:
-            return cls(method)
-        return cls(method, *[None if v is None else v.decode("latin-1") for v in values])
+            values = [None] * len(_WANTED)
+        seen = values[index]
+        values[index] = raw_value if seen is None else seen + b", " + raw_value
+    if values is None:
+        return method, _NO_VALUES
+    return method, tuple(values)
+
+
+#: Where ``Accept-Encoding`` sits in a ``RequestKey``'s values.
+ACCEPT_ENCODING = _WANTED[b"accept-encoding"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +138,18 @@ class Decision:
     ranges: tuple[tuple[int, int], ...] = ()
     part_heads: tuple[bytes, ...] = ()
     closing: bytes = b""
+
+
+class Prepared(NamedTuple):
+    """A decided response whose every byte is known: status, headers and body.
+
+    Kept per file version for repeated identical requests, so a reload's conditional
+    GETs cost two ``send`` calls and no decision, copy or read.
+    """
+
+    status: int
+    headers: tuple[Header, ...]
+    body: bytes
 
 
 def common_headers(v: Validators) -> list[Header]:

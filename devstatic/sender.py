@@ -11,7 +11,7 @@ import anyio
 
 from devstatic.blocking import run_blocking
 from devstatic.resolver import Representation, version_of
-from devstatic.responder import Decision
+from devstatic.responder import Decision, Prepared
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -70,6 +70,28 @@ def body_plan(decision: Decision, size: int) -> list[bytes | tuple[int, int]]:
     return plan
 
 
+async def send_prepared(send: Send, prepared: Prepared) -> None:
+    """Send a response whose every byte is known (two ``send`` calls, nothing else)."""
+    # A fresh header list: a wrapping middleware may edit the message in place.
+    headers = list(prepared.headers)
+    await send({"type": "http.response.start", "status": prepared.status, "headers": headers})
+    await send({"type": "http.response.body", "body": prepared.body})
+
+
+def prepare(decision: Decision, rep: Representation, *, head: bool) -> Prepared | None:
+    """The whole response, if it needs no file access: no body, or the bytes in memory."""
+    if head or decision.body == "none":
+        body = b""
+    elif rep.content is not None:
+        body = b"".join(
+            part if isinstance(part, bytes) else rep.content[part[0] : part[0] + part[1]]
+            for part in body_plan(decision, rep.size)
+        )
+    else:
+        return None
+    return Prepared(decision.status, tuple(decision.headers), body)
+
+
 async def send_decision(
     send: Send,
     decision: Decision,
@@ -86,23 +108,11 @@ async def send_decision(
     such as uvicorn silently drop what is sent after a disconnect, so without listening
     we would read (and hold open) the rest of a multi-gigabyte file for nobody.
     """
-    if head or decision.body == "none":
-        await send(
-            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
-        )
-        await send({"type": "http.response.body", "body": b""})
+    prepared = prepare(decision, rep, head=head)
+    if prepared is not None:
+        await send_prepared(send, prepared)
         return
     plan = body_plan(decision, rep.size)
-    if rep.content is not None:
-        body = b"".join(
-            part if isinstance(part, bytes) else rep.content[part[0] : part[0] + part[1]]
-            for part in plan
-        )
-        await send(
-            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
-        )
-        await send({"type": "http.response.body", "body": body})
-        return
     if pathsend and decision.body == "full":
         # The server sends the file itself (zero-copy); check it is still what we described.
         handle = await run_blocking(open_checked, rep.path, rep.version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from typing import Final
@@ -64,6 +65,12 @@ def negotiate_encoding(accept_encoding: str | None, available: Collection[str]) 
     """
     if accept_encoding is None:
         return None
+    return _negotiate(accept_encoding, tuple(available))
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate(accept_encoding: str, available: tuple[str, ...]) -> str | None:
+    """``negotiate_encoding``, remembered: a browser sends the same header every time."""
     weights = _parse(accept_encoding)
     wildcard = weights.get("*", 0)
     spelled = {name.lower(): name for name in available}
