@@ -189,11 +189,13 @@ class Resolver:
         feed = self._feed
         if feed is not None and feed.pending():
             self._poll_changes()
+        # ``_still_valid`` for a watched entry, inline: this runs on every repeated request.
         return (
             self._watching
             and entry.watched
+            and entry.cacheable
+            and entry.plain.settled
             and self._cache.get(entry.name) is entry
-            and self._still_valid(entry)
         )
 
     @property
