@@ -31,6 +31,8 @@ PYTHON_APPS = (
     ("servestatic-autorefresh", "bench.apps.servestatic_app:app", {"BENCH_AUTOREFRESH": "1"}),
     ("django", "bench.apps.django_app:app", {}),
 )
+#: devstatic's single-dir server, timed in the 20-dir case as its own baseline.
+SINGLE_DIR = "devstatic-1dir"
 CHUNK_SIZES = (64 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 1024 * 1024)
 
 
@@ -69,6 +71,8 @@ def start_servers(data_work: Path, chunks: bool) -> dict[tuple[str, str], Server
             )
     for server in {id(s): s for s in servers.values()}.values():
         wait_for_port(int(server.url.rsplit(":", 1)[1]), server.proc)
+    # The 20-dir case also times devstatic with one dir, in the same rounds.
+    servers[SINGLE_DIR, "multi"] = servers["devstatic", "single"]
     multi = [data_work / "multi" / f"bench_dir{i:02d}" / "static" for i in range(20)]
     nginx = start_nginx(data_work / "single" / "static", multi)
     if nginx is not None:
@@ -81,7 +85,8 @@ def apps_for(
 ) -> list[str]:
     names = [name for (name, layout) in servers if layout == case.layout]
     if only:
-        names = [n for n in names if n in only or n.split("-chunk-")[0] in only]
+        names = [n for n in names if n in only or n.split("-chunk-")[0] in only
+                 or (n == SINGLE_DIR and "devstatic" in only)]  # fmt: skip
     if case.key != "big":
         names = [n for n in names if not n.startswith("devstatic-chunk-")]
     return list(dict.fromkeys(names))
@@ -160,7 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a rough run in under 2 minutes")
     parser.add_argument("--json", type=Path, help="also write the raw numbers to this file")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=int, default=2, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-collect", dest="collect", action="store_false",
