@@ -48,8 +48,10 @@ logger = logging.getLogger("devstatic")
 PATH_MEMO = 4096
 #: Distinct requests whose decision is remembered per file version.
 DECISIONS_PER_FILE = 16
-#: Distinct (path, request) pairs whose whole answer is remembered.
+#: Distinct (path, request) pairs whose whole answer is remembered, and the bytes their
+#: bodies may add up to (most share the resolver's cached content; this bounds the rest).
 ANSWERS = 4096
+ANSWER_BYTES = 16 * 1024 * 1024
 
 
 class StaticFilesMiddleware:
@@ -87,6 +89,7 @@ class StaticFilesMiddleware:
         #: repeated requests skip routing, negotiation and deciding. Emptied on any change.
         self._answers: dict[tuple[bytes | None, RequestKey], tuple[FileEntry, Prepared]] = {}
         self._answers_generation = -1
+        self._answers_bytes = 0
         self.live = build_live_reload(settings, self.debug, self.finders)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -182,11 +185,19 @@ class StaticFilesMiddleware:
         self, raw: bytes, key: RequestKey, entry: FileEntry, answer: Prepared
     ) -> None:
         generation = self.resolver.generation
-        if generation != self._answers_generation or len(self._answers) >= ANSWERS:
-            # Answers for files from before a change can never be vouched for again.
+        size = len(answer.body)
+        if (
+            generation != self._answers_generation
+            or len(self._answers) >= ANSWERS
+            or self._answers_bytes + size > ANSWER_BYTES
+        ):
+            # Answers for files from before a change can never be vouched for again, and
+            # a full memo starts over rather than keep evicted files' bytes alive.
             self._answers.clear()
             self._answers_generation = generation
+            self._answers_bytes = 0
         self._answers[raw, key] = (entry, answer)
+        self._answers_bytes += size
 
     def relative_path(self, scope: Scope) -> str | None:
         """The safe relative path asked for, or ``None`` (404) for anything suspicious.
