@@ -135,8 +135,9 @@ def run(*, quick: bool, work: Path = WORK) -> dict[str, Any]:
         _clean(base)
     notes.append(
         f"{count} source files ({FOLDERS} folders: CSS with url()s, ES modules importing "
-        f"each other, binary images); each run a fresh process into a new empty folder, "
-        f"after one untimed run of each; {rounds} run(s) each, interleaved, median wall "
+        f"each other, binary images); each run a fresh process into a new empty folder"
+        f"{', after one untimed run of each' if rounds > 1 else ''}; {rounds} run(s) each, "
+        "interleaved, median wall "
         "time (interpreter start included). Django's manifest storage has "
         "`support_js_module_import_aggregation = True`, devstatic's default."
     )
@@ -167,9 +168,9 @@ def _compare(
 
     times: dict[str, list[float]] = {"devstatic": [], "django": []}
     try:
-        # Untimed: the source tree into the page cache, both interpreters' imports warm.
-        _timed(ours_cmd(base / f"out-devstatic-{kind}-warm"), REPO)
-        _timed(theirs_cmd(base / f"out-django-{kind}-warm"), REPO)
+        if rounds > 1:  # untimed: sources in the page cache, both interpreters' imports warm
+            _timed(ours_cmd(base / f"out-devstatic-{kind}-warm"), REPO)
+            _timed(theirs_cmd(base / f"out-django-{kind}-warm"), REPO)
         for r in range(rounds):
             ours_root = base / f"out-devstatic-{kind}-{r}"
             theirs_root = base / f"out-django-{kind}-{r}"
