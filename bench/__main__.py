@@ -171,7 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a rough run in under 2 minutes")
     parser.add_argument("--json", type=Path, help="also write the raw numbers to this file")
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--seconds", type=int, default=2, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-collect", dest="collect", action="store_false",
