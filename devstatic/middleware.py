@@ -95,22 +95,17 @@ class StaticFilesMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             method = scope["method"]
-            if method == "GET" or method == "HEAD":
-                # The hot path: a request answered before, for a file the change feed
-                # vouches has not changed since. Two sends, nothing else.
-                key = request_key(method, scope.get("headers", ()))
-                known = self._answers.get((scope.get("raw_path"), key))
-                if known is not None and self.resolver.vouches_for(known[0]):
-                    status, headers, body = known[1]
-                    start = {
-                        "type": "http.response.start",
-                        "status": status,
-                        "headers": list(headers),
-                    }
-                    await send(start)
-                    await send({"type": "http.response.body", "body": body})
-                    return
-            await self.serve(scope, receive, send)
+            if method != "GET" and method != "HEAD":
+                await _plain(send, 405, b"Method Not Allowed\n", [(b"allow", b"GET, HEAD")])
+                return
+            # The hot path: a request answered before, for a file the change feed vouches
+            # has not changed since. Two sends, nothing else.
+            key = request_key(method, scope.get("headers", ()))
+            known = self._answers.get((scope.get("raw_path"), key))
+            if known is not None and self.resolver.vouches_for(known[0]):
+                await send_prepared(send, known[1])
+                return
+            await self.serve(scope, receive, send, key)
             return
         if scope["type"] == "lifespan":
             shut_down = False
@@ -138,13 +133,9 @@ class StaticFilesMiddleware:
 
     # -- serving ------------------------------------------------------------------------
 
-    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer one request under ``static_url``."""
-        method = scope["method"]
-        if method != "GET" and method != "HEAD":
-            await _plain(send, 405, b"Method Not Allowed\n", [(b"allow", b"GET, HEAD")])
-            return
-        key = request_key(method, scope.get("headers", ()))
+    async def serve(self, scope: Scope, receive: Receive, send: Send, key: RequestKey) -> None:
+        """Answer a GET or HEAD under ``static_url`` that the answer memo could not."""
+        method = key[0]
         raw: bytes | None = scope.get("raw_path")
         name = self.relative_path(scope)
         if name is None:
