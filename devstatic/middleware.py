@@ -46,8 +46,10 @@ logger = logging.getLogger("devstatic")
 
 #: Distinct request paths whose decoding is remembered.
 PATH_MEMO = 4096
-#: Distinct requests whose decision is remembered per file version.
+#: Distinct requests whose decision is remembered per file version, and the most bytes
+#: of header values a remembered request may carry (a hostile header is not kept).
 DECISIONS_PER_FILE = 16
+MEMO_KEY_BYTES = 8192
 #: Distinct (path, request) pairs whose whole answer is remembered, and the bytes their
 #: bodies may add up to (most share the resolver's cached content; this bounds the rest).
 ANSWERS = 4096
@@ -248,7 +250,11 @@ class StaticFilesMiddleware:
                 vary=vary,
             )
             decision = decide(request, validators, now=int(time.time()))
-            if _reusable(request, decision) and len(rep.decisions) < DECISIONS_PER_FILE:
+            if (
+                _reusable(request, decision)
+                and len(rep.decisions) < DECISIONS_PER_FILE
+                and sum(len(v) for v in key[1] if v is not None) <= MEMO_KEY_BYTES
+            ):
                 prepared = prepare(decision, rep, head=request.method == "HEAD")
                 rep.decisions[memo] = prepared or _copy(decision)
                 if prepared is not None:

@@ -65,7 +65,13 @@ def negotiate_encoding(accept_encoding: str | None, available: Collection[str]) 
     """
     if accept_encoding is None:
         return None
+    if len(accept_encoding) > _MEMO_LIMIT:  # a hostile header is not kept
+        return _negotiate.__wrapped__(accept_encoding, tuple(available))
     return _negotiate(accept_encoding, tuple(available))
+
+
+#: Longer ``Accept-Encoding`` values are negotiated every time, not remembered.
+_MEMO_LIMIT = 1024
 
 
 @functools.lru_cache(maxsize=256)

@@ -129,3 +129,14 @@ async def test_a_change_empties_the_memo_at_the_next_answer(served, root) -> Non
     write(root / "f0.css", b"changed")
     assert (await client.get("/static/f0.css")).content == b"changed"
     assert len(app._answers) == 1
+
+
+async def test_requests_with_huge_header_values_are_answered_but_not_kept(served) -> None:
+    client, app = served
+    etag = (await client.get("/static/f2.css")).headers["etag"]
+    huge = ", ".join(f'"{i:08d}"' for i in range(1000)) + ", " + etag  # about 12 KB
+    for _ in range(2):
+        response = await client.get("/static/f2.css", headers={"if-none-match": huge})
+        assert response.status_code == 304
+    kept = [key for (_raw, key) in app._answers if key[1][1] is not None]
+    assert kept == []

@@ -120,3 +120,16 @@ def test_negotiated_coding_is_available_and_acceptable(
         members = [m.strip().lower() for m in accept_encoding.split(",")]
         refused = {f"{coding};q=0"} | ({"x-gzip;q=0"} if coding == "gzip" else set())
         assert not refused & set(members)
+
+
+def test_answers_are_remembered_for_short_headers_only() -> None:
+    from devstatic.http import encoding
+
+    encoding._negotiate.cache_clear()
+    assert negotiate_encoding("gzip, br", ("br", "gzip")) == "br"
+    assert negotiate_encoding("gzip, br", ("br", "gzip")) == "br"
+    assert encoding._negotiate.cache_info().hits == 1
+    long_header = "gzip;q=0.5, " + ", ".join(f"x-{i}" for i in range(400)) + ", br"
+    assert len(long_header) > 1024
+    assert negotiate_encoding(long_header, ("br", "gzip")) == "br"
+    assert encoding._negotiate.cache_info().currsize == 1
