@@ -44,8 +44,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 logger = logging.getLogger("devstatic")
 
-#: Distinct request paths whose decoding is remembered.
+#: Distinct request paths whose decoding is remembered, and the longest one kept.
 PATH_MEMO = 4096
+PATH_MEMO_BYTES = 1024
 #: Distinct requests whose decision is remembered per file version, and the most bytes
 #: of header values a remembered request may carry (a hostile header is not kept).
 DECISIONS_PER_FILE = 16
@@ -206,6 +207,8 @@ class StaticFilesMiddleware:
             if prefix is None:
                 return None
             name = decode_request_path(raw[len(prefix) :])
+            if len(raw) > PATH_MEMO_BYTES:  # a hostile path is decoded, not kept
+                return name
             if len(self._names) >= PATH_MEMO:
                 self._names.clear()
             self._names[raw] = name

@@ -140,3 +140,12 @@ async def test_requests_with_huge_header_values_are_answered_but_not_kept(served
         assert response.status_code == 304
     kept = [key for (_raw, key) in app._answers if key[1][1] is not None]
     assert kept == []
+
+
+async def test_a_huge_path_is_decoded_but_not_kept(served) -> None:
+    client, app = served
+    long_name = "d/" * 700 + "nope.css"
+    assert (await client.get(f"/static/{long_name}")).status_code == 404
+    assert (await client.get("/static/f3.css")).status_code == 200
+    assert all(len(raw) <= devstatic.middleware.PATH_MEMO_BYTES for raw in app._names)
+    assert b"/static/f3.css" in app._names
