@@ -38,6 +38,11 @@ def open_checked(path: str, version: tuple[int, ...]) -> BinaryIO:
     return handle
 
 
+def check_opens(path: str, version: tuple[int, ...]) -> None:
+    """Open and close ``path`` as ``open_checked`` does: what a GET would meet, no read."""
+    open_checked(path, version).close()
+
+
 def read_slices(path: str, version: tuple[int, ...], slices: list[tuple[int, int]]) -> list[bytes]:
     """Open, check and read every ``(offset, length)`` slice in one go (one thread hop).
 
@@ -79,8 +84,11 @@ async def send_prepared(send: Send, prepared: Prepared) -> None:
 
 
 def prepare(decision: Decision, rep: Representation, *, head: bool) -> Prepared | None:
-    """The whole response, if it needs no file access: no body, or the bytes in memory."""
-    if head or decision.body == "none":
+    """The whole response, if it needs no file access: no body, or the bytes in memory.
+
+    A HEAD of a file not in memory is not: it must meet what its GET would (a file
+    that no longer opens, or no longer is the version described)."""
+    if decision.body == "none" or (head and rep.content is not None):
         body = b""
     elif rep.content is not None:
         body = b"".join(
@@ -112,11 +120,14 @@ async def send_decision(
     if prepared is not None:
         await send_prepared(send, prepared)
         return
+    if head:
+        await run_blocking(check_opens, rep.path, rep.version)
+        await send_prepared(send, Prepared(decision.status, tuple(decision.headers), b""))
+        return
     plan = body_plan(decision, rep.size)
     if pathsend and decision.body == "full":
         # The server sends the file itself (zero-copy); check it is still what we described.
-        handle = await run_blocking(open_checked, rep.path, rep.version)
-        await run_blocking(handle.close)
+        await run_blocking(check_opens, rep.path, rep.version)
         await send(
             {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
         )

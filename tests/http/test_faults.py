@@ -259,10 +259,12 @@ async def test_a_file_replaced_between_lookup_and_open_is_described_anew(tmp_pat
     assert response.content == replacement
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
 async def test_permission_denied_at_open_is_403_not_500(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
-    """The sender's PermissionError path: readable at lookup, refused when opened to send."""
+    """The sender's PermissionError path: readable at lookup, refused when opened to send.
+    HEAD meets it too (it answers what GET would), and so does a repeated request."""
     import devstatic.sender as sender
 
     (tmp_path / "big.bin").write_bytes(pattern_bytes(SMALL_FILE + 1))
@@ -280,9 +282,11 @@ async def test_permission_denied_at_open_is_403_not_500(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    await middleware(http_scope(b"/static/big.bin"), receive, send)
-    assert sent[0]["status"] == 403
-    assert body_of(sent) == b"Forbidden\n"
+    for _ in range(2):
+        sent.clear()
+        await middleware(http_scope(b"/static/big.bin", method), receive, send)
+        assert sent[0]["status"] == 403
+        assert body_of(sent) == (b"Forbidden\n" if method == "GET" else b"")
 
 
 def test_an_unreadable_file_is_404_or_403_under_a_real_server(tmp_path: Path) -> None:
@@ -329,6 +333,8 @@ def test_an_unreadable_file_is_404_or_403_under_a_real_server(tmp_path: Path) ->
             assert response.status_code in (403, 404), name
             assert b"LOCKED-CONTENT" not in response.content
             assert response.content[:1] != b"x"
+            head = httpx.head(f"{base}/{name}")
+            assert head.status_code == response.status_code, name
     finally:
         stop_process(proc)
         if proc.stdout:
