@@ -432,6 +432,19 @@ async def test_prefixed_dir_is_served_under_its_prefix(tmp_path: Path, app: Reco
         assert (await c.get("/static/lib.js")).status_code == 404
 
 
+async def served_once(app: Any, root: Path) -> StaticFilesMiddleware:
+    """A middleware over ``app`` serving ``root/a.css``, after one request (the change
+    feed starts at the first request)."""
+    (root / "a.css").write_text("a")
+    settings = Settings(dirs=[root], debug=True, live_reload=False)
+    middleware = StaticFilesMiddleware(app, settings=settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+    ) as client:
+        assert (await client.get("/static/a.css")).status_code == 200
+    return middleware
+
+
 async def test_lifespan_shutdown_releases_the_change_feed(tmp_path: Path) -> None:
     async def lifespan_app(scope: Any, receive: Any, send: Any) -> None:
         assert scope["type"] == "lifespan"
@@ -439,13 +452,7 @@ async def test_lifespan_shutdown_releases_the_change_feed(tmp_path: Path) -> Non
             await send({"type": "lifespan.startup.complete"})
         await send({"type": "lifespan.shutdown.complete"})
 
-    (tmp_path / "a.css").write_text("a")
-    settings = Settings(dirs=[tmp_path], debug=True, live_reload=False)
-    middleware = StaticFilesMiddleware(lifespan_app, settings=settings)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
-    ) as client:
-        assert (await client.get("/static/a.css")).status_code == 200
+    middleware = await served_once(lifespan_app, tmp_path)
     feed = middleware.resolver._feed
     messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
 
@@ -474,14 +481,11 @@ async def test_an_app_that_declines_lifespan_keeps_the_change_feed(tmp_path: Pat
     async def no_lifespan(scope: Any, receive: Any, send: Any) -> None:
         return None
 
-    (tmp_path / "a.css").write_text("a")
-    settings = Settings(dirs=[tmp_path], debug=True, live_reload=False)
-    middleware = StaticFilesMiddleware(no_lifespan, settings=settings)
+    middleware = await served_once(no_lifespan, tmp_path)
+    feed = middleware.resolver._feed
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=middleware), base_url="http://t"
     ) as client:
-        assert (await client.get("/static/a.css")).status_code == 200
-        feed = middleware.resolver._feed
 
         async def receive() -> dict[str, str]:
             return {"type": "lifespan.startup"}
