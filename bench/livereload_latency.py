@@ -8,7 +8,7 @@
    records when ``getComputedStyle(h1).color`` first shows it (checked on every
    stylesheet ``load`` event and on each animation frame). Both clocks are the same
    wall clock (``time.time()`` and ``performance.timeOrigin + performance.now()``).
-   Median of ``--samples`` (target: under 100 ms).
+   Median, 90th percentile and max of ``--samples`` (target: median at most 30 ms).
 2. Idle cost: three pages with the reload script open, nothing changing, for
    ``--idle`` seconds; the server process's CPU time (user + system, psutil) before
    and after.
@@ -137,7 +137,9 @@ def main() -> None:
         site = Path(tmp)
         copy_demo(site)
         port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(site), "PYTHONUNBUFFERED": "1"}
+        # This checkout's devstatic, whatever the venv's editable install points at.
+        path = os.pathsep.join([str(site), str(REPO)])
+        env = {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"}
         env.pop("DEVSTATIC_DEBUG", None)
         cmd = [sys.executable, "-m", "uvicorn", "demo:app", "--host", "127.0.0.1"]
         proc = subprocess.Popen(
@@ -167,10 +169,11 @@ def main() -> None:
             proc.wait(10)
 
     median = statistics.median(latencies)
+    p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else latencies[0]
     print(f"live reload, CSS write -> new computed style in Chromium ({len(latencies)} samples):")
     print(
-        f"  median {median:.1f} ms   min {min(latencies):.1f} ms   max {max(latencies):.1f} ms"
-        f"   target < 100 ms: {'met' if median < 100 else 'NOT met'}"
+        f"  median {median:.1f} ms   p90 {p90:.1f} ms   min {min(latencies):.1f} ms"
+        f"   max {max(latencies):.1f} ms   target <= 30 ms: {'met' if median <= 30 else 'NOT met'}"
     )
     print(f"idle: 3 pages with the reload script open for {args.idle:.0f} s, nothing changing:")
     print(

@@ -7,6 +7,11 @@ nothing under the watched trees has changed since the previous request, and cach
 entries can be trusted without a single ``stat``. Where inotify cannot give that
 guarantee (not Linux, a network or FUSE file system, the watch limit reached) ``start``
 returns ``None`` and the caller validates with ``stat`` as before.
+
+The same descriptor serves live reload, so each folder is watched once. Whoever reads it
+(the resolver polling at a request, live reload woken by the descriptor) hands every
+event to every consumer: the cache keeps an unread ``Change`` until it asks, and each
+subscriber is called with the events as paths. Neither can consume what the other needs.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import logging
 import os
 import select
 import struct
 import sys
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,12 +75,30 @@ LOCAL_FILESYSTEMS = frozenset(
 _EVENT = struct.Struct("iIII")
 _READ_SIZE = 64 * 1024
 
+logger = logging.getLogger("devstatic")
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
     """What a batch of events means for a cache: drop everything, and maybe re-watch."""
 
     rescan: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileEvent:
+    """One inotify event named by path: ``mask`` says what happened to ``path``.
+
+    ``path`` joins the watched folder (as spelled when walked) and the event's name; an
+    event about a watched folder itself, or an overflowed queue, has no name.
+    """
+
+    path: str
+    mask: int
+
+
+#: Called with each batch of events read, by whoever read them; ``None`` once the feed closes.
+Listener = Callable[[list[FileEvent] | None], None]
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -135,7 +159,15 @@ class ChangeFeed:
         self._poller.register(fd, select.POLLIN)
         #: Watched roots (with a trailing ``/``) and their real paths (without).
         self.real_roots: dict[str, str] = {}
+        #: Real paths of every root walked, and the symlinked folders the walk did not
+        #: enter: what live reload needs no other watcher for, and what it still does.
+        self.walked: tuple[str, ...] = ()
+        self.linked: tuple[str, ...] = ()
         self._folders: dict[int, str] = {}
+        #: What the cache has not read yet: ``None`` (nothing), else whether to re-walk.
+        self._unread: bool | None = None
+        self._listeners: list[Listener] = []
+        self.closed = False
 
     @classmethod
     def start(cls, roots: Iterable[Path], *, max_watches: int = 100_000) -> ChangeFeed | None:
@@ -156,6 +188,8 @@ class ChangeFeed:
         """(Re)walk ``roots`` and watch every folder; ``False`` if some cannot be watched."""
         mounts = mount_types()
         covered: dict[str, str] = {}
+        walked: list[str] = []
+        linked: list[str] = []
         for root in roots:
             top = os.path.abspath(root)
             if not os.path.isdir(top) or os.path.islink(top):
@@ -164,9 +198,13 @@ class ChangeFeed:
             if filesystem_type(real, mounts) not in LOCAL_FILESYSTEMS:
                 continue
             safe = True
+            walked.append(real)
             for folder, subfolders, _files in os.walk(top):
-                if any(os.path.islink(os.path.join(folder, name)) for name in subfolders):
+                links = [os.path.join(folder, n) for n in subfolders]
+                links = [path for path in links if os.path.islink(path)]
+                if links:
                     safe = False
+                    linked.extend(links)
                 wd = self._libc.inotify_add_watch(self.fd, os.fsencode(folder), WATCH_MASK)
                 if wd < 0:
                     code = ctypes.get_errno()
@@ -179,32 +217,72 @@ class ChangeFeed:
             if safe:
                 covered[top.rstrip("/") + "/"] = real.rstrip("/")
         self.real_roots = covered
+        self.walked = tuple(walked)
+        self.linked = tuple(linked)
         return True
 
     def pending(self) -> bool:
-        """Whether events wait to be ``read`` (one ``poll(0)``, no exception when empty)."""
-        return bool(self._poller.poll(0))
+        """Whether a ``read`` has something to say (one ``poll(0)``, no exception when empty)."""
+        return self._unread is not None or bool(self._poller.poll(0))
 
     def read(self) -> Change | None:
-        """``None`` when nothing changed since the last call, else what to do about it."""
-        if not self._poller.poll(0):
-            return None
-        try:
-            data = os.read(self.fd, _READ_SIZE)
-        except BlockingIOError:
-            return None
+        """``None`` when nothing changed since the last call, else what to do about it.
+
+        Counts events another consumer drained since (they are kept for this call).
+        """
+        if self._poller.poll(0):
+            self.drain()
+        unread, self._unread = self._unread, None
+        return None if unread is None else Change(rescan=unread)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every batch of events from now on; returns the undo."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def drain(self) -> bool:
+        """Read every queued event, keep the cache's verdict, hand the events to listeners.
+
+        Non-blocking; ``False`` when nothing was queued. Paths are only built when someone
+        listens, so the cache alone pays for no names.
+        """
+        events: list[FileEvent] | None = [] if self._listeners else None
         rescan = False
+        got = False
         while True:
+            try:
+                data = os.read(self.fd, _READ_SIZE)
+            except (BlockingIOError, OSError):  # empty, or closed under us
+                break
+            got = True
             offset = 0
             while offset + _EVENT.size <= len(data):
                 wd, mask, _cookie, length = _EVENT.unpack_from(data, offset)
                 name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 offset += _EVENT.size + length
                 rescan = rescan or self._needs_rescan(wd, mask, name)
+                if events is not None:
+                    folder = self._folders.get(wd, "")
+                    path = os.path.join(folder, os.fsdecode(name)) if name else folder
+                    events.append(FileEvent(path, mask))
+        if not got:
+            return False
+        self._unread = rescan or bool(self._unread)
+        if events is not None:
+            self._tell(events)
+        return True
+
+    def _tell(self, events: list[FileEvent] | None) -> None:
+        for listener in tuple(self._listeners):
             try:
-                data = os.read(self.fd, _READ_SIZE)
-            except BlockingIOError:
-                return Change(rescan=rescan)
+                listener(events)
+            except Exception:  # a listener's bug must not stop the cache's invalidation
+                logger.exception("devstatic: a change feed listener failed")
 
     def _needs_rescan(self, wd: int, mask: int, name: bytes) -> bool:
         """A lost watch, an overflowed queue, a new folder (not watched yet) or a new
@@ -219,6 +297,11 @@ class ChangeFeed:
         return folder is None or os.path.islink(os.path.join(folder, os.fsdecode(name)))
 
     def close(self) -> None:
+        """Close the descriptor; listeners hear ``None`` first (so they stop waiting on it)."""
+        if not self.closed:
+            self.closed = True
+            self._tell(None)
+            self._listeners.clear()
         self._closer()
 
 

@@ -93,7 +93,10 @@ class StaticFilesMiddleware:
         self._answers: dict[tuple[bytes | None, RequestKey], tuple[FileEntry, Prepared]] = {}
         self._answers_generation = -1
         self._answers_bytes = 0
-        self.live = build_live_reload(settings, self.debug, self.finders)
+        # Live reload shares the resolver's change feed: each folder is watched once.
+        self.live = build_live_reload(
+            settings, self.debug, self.finders, feed=self.resolver.change_feed
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):

@@ -244,6 +244,16 @@ class Resolver:
         entry.variants[coding] = rep
         return rep
 
+    async def change_feed(self) -> ChangeFeed | None:
+        """The inotify feed behind the cache, started or re-walked first if it needs it;
+        ``None`` where inotify cannot vouch. Live reload subscribes to it, so each folder
+        is watched once (``devstatic.livereload.feedwatch``)."""
+        if self._feed is not None:
+            self._poll_changes()
+        if self._want_watch and not self._watching and not self._rescanning:
+            await self._rescan()
+        return self._feed
+
     def has_variants(self, entry: FileEntry) -> bool:
         """Whether any precompressed sibling exists now (so responses carry ``Vary``)."""
         if not entry.compressible:

@@ -15,6 +15,7 @@ from devstatic.settings import Settings
 
 if TYPE_CHECKING:
     from devstatic.finders import BaseFinder
+    from devstatic.livereload.feedwatch import FeedSource
     from devstatic.livereload.service import LiveReload
 
 logger = logging.getLogger("devstatic")
@@ -47,9 +48,11 @@ def script_tag(settings: Settings) -> str:
 
 
 def build_live_reload(
-    settings: Settings, debug: bool, finders: list[BaseFinder]
+    settings: Settings, debug: bool, finders: list[BaseFinder], feed: FeedSource | None = None
 ) -> LiveReload | None:
     """The middleware's live reload service, or ``None`` when live reload is off.
+
+    ``feed`` gives the resolver's change feed, which live reload then shares.
 
     Live reload that merely follows debug turns itself off with a warning when
     ``watchfiles`` is missing (the ``live`` extra); an explicit ``live_reload = true``
@@ -72,7 +75,7 @@ def build_live_reload(
         return None
     from devstatic.livereload.service import LiveReload
 
-    return LiveReload(settings, finders)
+    return LiveReload(settings, finders, feed)
 
 
 __all__ = [

@@ -19,9 +19,10 @@ from devstatic.http.preconditions import Precondition, evaluate_preconditions
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload import EVENTS_PATH, SCRIPT_PATH, script_tag
 from devstatic.livereload.events import Broadcaster, stream_events
+from devstatic.livereload.feedwatch import FeedSource, LiveWatcher
 from devstatic.livereload.inject import HtmlInjector, without_file_sending
 from devstatic.livereload.signals import chain_exit_signals
-from devstatic.livereload.watcher import Watcher, watch_roots
+from devstatic.livereload.watcher import watch_roots
 from devstatic.responder import RequestInfo
 from devstatic.settings import Settings
 
@@ -42,13 +43,18 @@ def client_script() -> bytes:
 class LiveReload:
     """Everything live reload adds to ``StaticFilesMiddleware``."""
 
-    def __init__(self, settings: Settings, finders: list[BaseFinder]) -> None:
+    def __init__(
+        self, settings: Settings, finders: list[BaseFinder], feed: FeedSource | None = None
+    ) -> None:
         self.settings = settings
         self.inject = settings.live_reload_inject
         self.tag = script_tag(settings).encode("utf-8")
         self.broadcaster = Broadcaster()
-        self.watcher = Watcher(
-            watch_roots(finders), IgnoreMatcher(settings.ignore_patterns), self.broadcaster.publish
+        self.watcher = LiveWatcher(
+            watch_roots(finders),
+            IgnoreMatcher(settings.ignore_patterns),
+            self.broadcaster.publish,
+            feed=feed,
         )
         self.script = client_script()
         self.script_etag = b'"' + hashlib.md5(self.script).hexdigest().encode() + b'"'
