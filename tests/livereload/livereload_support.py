@@ -42,6 +42,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.args: list[str] = []
+        #: Extra environment variables for the server.
+        self.env: dict[str, str] = {}
         # A file, not a pipe nobody reads: a chatty server can never block on its log.
         self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as self)
 
@@ -50,7 +52,13 @@ class Server:
         self.proc = subprocess.Popen(
             [*cmd, "--port", str(self.port), "--no-access-log", *self.args],
             cwd=self.cwd,
-            env={"PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(self.cwd)},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "PYTHONUNBUFFERED": "1",
+                # This checkout's devstatic, whatever the venv's editable install points at.
+                "PYTHONPATH": os.pathsep.join([str(self.cwd), str(REPO)]),
+                **self.env,
+            },
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
