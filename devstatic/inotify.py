@@ -232,6 +232,8 @@ class ChangeFeed:
         """
         if self._poller.poll(0):
             self.drain()
+        elif self._unread is None:
+            return None  # the hot path: nothing queued, nothing kept
         unread, self._unread = self._unread, None
         return None if unread is None else Change(rescan=unread)
 

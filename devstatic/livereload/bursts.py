@@ -43,7 +43,7 @@ from devstatic.inotify import (
 from devstatic.livereload.watcher import WatchRoot
 
 #: After an event that completes every file in the burst: what follows this soon joins it.
-QUIET_S = 0.004
+QUIET_S = 0.003
 #: After an event that leaves a file incomplete (its writer may be fsyncing).
 STEP_S = 0.05
 #: The longest burst: a ``git checkout`` that keeps writing still reports every 1.6 s.

@@ -114,7 +114,7 @@ class LiveWatcher:
             return
         self._stopping = False
         self._done = anyio.Event()
-        self._task = _spawn(self._main)  # keep a reference: the loop holds tasks weakly
+        self._task = _spawn(self.run)  # keep a reference: the loop holds tasks weakly
 
     def request_stop(self) -> None:
         """End the task soon (safe from a signal callback run on the loop)."""
@@ -132,7 +132,11 @@ class LiveWatcher:
         if fallback is not None:
             await fallback.stop()
 
-    async def _main(self) -> None:
+    async def run(self) -> None:
+        """Watch until stopped. ``start`` runs it in the background; a caller with a task
+        group of its own may run it there instead."""
+        if self._done is None or self._done.is_set():
+            self._done = anyio.Event()
         done = self._done
         try:
             with anyio.CancelScope() as scope:
