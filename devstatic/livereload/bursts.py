@@ -108,17 +108,19 @@ class Burst:
         self._first = 0.0
         self._last = 0.0
 
-    def served(self, path: str) -> str | None:
-        """The served path of ``path`` when it is one, not ignored and not an editor's temp."""
+    def served(self, path: str) -> list[str]:
+        """Every served path of ``path`` (nested roots may serve it twice), minus those the
+        ignore patterns hide and editors' temporary names."""
+        out: list[str] = []
         for root in self.roots:
             served = root.served(path)
-            if served is None:
+            if served is None or served in out:
                 continue
             base = served.rpartition("/")[2]
             if self.ignored(served) or any(fnmatch.fnmatch(base, p) for p in EDITOR_TEMPORARY):
-                return None
-            return served
-        return None
+                continue
+            out.append(served)
+        return out
 
     def add(self, events: Iterable[FileEvent], now: float) -> None:
         """Take a batch of events read at ``now`` (seconds, any monotonic clock)."""
@@ -130,16 +132,14 @@ class Burst:
             mask = event.mask
             if mask & _SELF or (mask & IN_ISDIR and not mask & (_APPEARS | _GOES)):
                 continue
-            served = self.served(event.path)
-            if served is None:
-                continue
-            self._touch(now)
-            seen = self._seen.get(served)
-            if seen is None:
-                seen = _Seen(new=bool(mask & _APPEARS), created=bool(mask & IN_CREATE))
-                self._seen[served] = seen
-                self._served[served] = event.path
-            self._apply(seen, mask)
+            for served in self.served(event.path):
+                self._touch(now)
+                seen = self._seen.get(served)
+                if seen is None:
+                    seen = _Seen(new=bool(mask & _APPEARS), created=bool(mask & IN_CREATE))
+                    self._seen[served] = seen
+                    self._served[served] = event.path
+                self._apply(seen, mask)
 
     def _touch(self, now: float) -> None:
         if not self._seen and not self._rewatch:

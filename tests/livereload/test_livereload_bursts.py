@@ -180,3 +180,12 @@ def test_a_slow_jetbrains_save_never_reports_its_temporary_names() -> None:
     assert current.take().paths == ["site.css"]
     current.add(events(JETBRAINS[-1]), now=1.5)  # the old copy deleted after the report
     assert current.deadline is None
+
+
+def test_a_file_under_nested_roots_is_reported_under_each_served_path() -> None:
+    nested = Burst(
+        [WatchRoot("", ROOT), WatchRoot("lib", f"{ROOT}/js")],
+        IgnoreMatcher(Settings().ignore_patterns),
+    )
+    nested.add([FileEvent(f"{ROOT}/js/app.js", IN_CLOSE_WRITE)], now=1.0)
+    assert nested.take().paths == ["js/app.js", "lib/app.js"]
