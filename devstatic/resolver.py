@@ -23,6 +23,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import anyio
+
 from devstatic.blocking import run_blocking
 from devstatic.finders import BaseFinder, is_within_root
 from devstatic.http.httpdate import format_http_date
@@ -250,7 +252,9 @@ class Resolver:
         is watched once (``devstatic.livereload.feedwatch``)."""
         if self._feed is not None:
             self._poll_changes()
-        if self._want_watch and not self._watching and not self._rescanning:
+        while self._rescanning:  # a request is walking (at startup, creating the feed)
+            await anyio.sleep(0.005)
+        if self._want_watch and not self._watching:
             await self._rescan()
         return self._feed
 

@@ -332,3 +332,25 @@ async def test_when_the_resolver_gives_up_inotify_watchfiles_takes_over(tmp_path
         assert await live.next() == ["a.css"]
     finally:
         await live.stop()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_live_reload_waits_for_a_walk_a_request_started(backend: str, tmp_path: Path) -> None:
+    """Without a lifespan the first page's request may be walking the folders (creating
+    the feed) when the event stream starts live reload: it must get that feed, not
+    ``None`` (which would start watchfiles on the same folders)."""
+
+    async def main() -> None:
+        settings = Settings(dirs=[tmp_path], debug=True)
+        resolver = Resolver(get_finders(settings), follow_symlinks=False)
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(resolver.resolve, "a.css")
+                await anyio.sleep(0)
+                assert resolver._rescanning  # the request is walking
+                feed = await resolver.change_feed()
+            assert feed is not None and not feed.closed
+        finally:
+            resolver.close()
+
+    anyio.run(main, backend=backend)
