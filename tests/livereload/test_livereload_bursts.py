@@ -64,6 +64,14 @@ VIM = (
     (IN_ATTRIB, "site.css"),
     (IN_DELETE, "site.css~"),
 )
+# vim's default backupcopy=auto first probes the folder with a file named 4913.
+VIM_AUTO = (
+    (IN_CREATE, "4913"),
+    (IN_ATTRIB, "4913"),
+    (IN_CLOSE_WRITE, "4913"),
+    (IN_DELETE, "4913"),
+    *VIM,
+)
 JETBRAINS = (
     (IN_CREATE, "site.css___jb_tmp___"),
     (IN_MODIFY, "site.css___jb_tmp___"),
@@ -82,6 +90,7 @@ JETBRAINS = (
         pytest.param(WRITE_IN_PLACE, ["site.css"], QUIET, id="write-in-place"),
         pytest.param(ATOMIC_RENAME, ["site.css"], QUIET, id="atomic-rename"),
         pytest.param(VIM, ["site.css"], QUIET, id="vim-backupcopy-no"),
+        pytest.param(VIM_AUTO, ["site.css"], QUIET, id="vim-backupcopy-auto"),
         pytest.param(JETBRAINS, ["site.css"], QUIET, id="jetbrains-safe-write"),
         pytest.param(((IN_ATTRIB, "site.css"),), ["site.css"], QUIET, id="touch"),
         pytest.param(

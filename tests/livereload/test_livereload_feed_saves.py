@@ -143,16 +143,27 @@ def test_an_atomic_rename_save_is_one_event(backend: str, tmp_path: Path) -> Non
     run(backend, tmp_path, scenario)
 
 
+@pytest.mark.parametrize("probe", [False, True], ids=["backupcopy-no", "backupcopy-auto"])
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_vim_backup_and_write_save_is_one_event(backend: str, tmp_path: Path) -> None:
-    """vim 9, ``backupcopy=no writebackup`` (from strace): unlink(f~) fails, rename f to
-    f~, open f O_CREAT, ftruncate, write, fsync, fchmod, close, set the ACL (an attribute
-    change; chmod here), unlink f~."""
+def test_a_vim_backup_and_write_save_is_one_event(
+    backend: str, probe: bool, tmp_path: Path
+) -> None:
+    """vim 9, ``writebackup`` (from strace): unlink(f~) fails, rename f to f~, open f
+    O_CREAT, ftruncate, write, fsync, fchmod, close, set the ACL (an attribute change;
+    chmod here), unlink f~. With the default ``backupcopy=auto`` vim first checks that it
+    may create files in the folder: it creates ``4913`` (O_EXCL), chowns, closes and
+    deletes it."""
 
     async def scenario(live: Live) -> None:
         target, backup = live.root / "site.css", live.root / "site.css~"
         target.write_text("a {}")
         assert await live.next() == ["site.css"]
+        if probe:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            fd = os.open(live.root / "4913", flags, 0o644)
+            os.fchown(fd, os.getuid(), os.getgid())
+            os.close(fd)
+            os.unlink(live.root / "4913")
         with pytest.raises(FileNotFoundError):
             os.unlink(backup)
         os.rename(target, backup)
