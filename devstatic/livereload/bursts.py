@@ -8,8 +8,9 @@ still to come, or new: a new file is often a temporary one about to be renamed o
 another). Editors' saves are then one event each, as soon as they end:
 
 - atomic rename: write ``name.tmp``, rename it over ``name``;
-- vim (``backupcopy=no``): rename ``name`` to ``name~``, create and write ``name``,
-  close, set its attributes, delete ``name~``;
+- vim: rename ``name`` to ``name~``, create and write ``name``,
+  close, set its attributes, delete ``name~`` (with the default ``backupcopy=auto``
+  after creating and deleting a probe file, ``4913``);
 - JetBrains' safe write: write ``name___jb_tmp___``, rename ``name`` to
   ``name___jb_old___``, rename the temporary file to ``name``, delete the old one.
 

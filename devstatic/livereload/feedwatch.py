@@ -187,7 +187,9 @@ class LiveWatcher:
                 burst.add(events, time.monotonic() + offset)
             # Events a request's poll read never wake the descriptor: wake ourselves.
             wait, due = self._wait, burst.deadline
-            if wait is not None and due is not None:
+            if wait is not None and self._closed:
+                wait.cancel()
+            elif wait is not None and due is not None:
                 wait.deadline = due
 
         unsubscribe = feed.subscribe(heard)
