@@ -351,14 +351,18 @@ def test_live_reload_waits_for_a_walk_a_request_started(backend: str, tmp_path: 
     the feed) when the event stream starts live reload: it must get that feed, not
     ``None`` (which would start watchfiles on the same folders)."""
 
+    for n in range(300):  # a walk long enough to be caught in the middle
+        (tmp_path / f"d{n}").mkdir()
+
     async def main() -> None:
         settings = Settings(dirs=[tmp_path], debug=True)
         resolver = Resolver(get_finders(settings), follow_symlinks=False)
         try:
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(resolver.resolve, "a.css")
-                await anyio.sleep(0)
-                assert resolver._rescanning  # the request is walking
+                with anyio.fail_after(SAFETY):
+                    while not resolver._rescanning:  # until the request is walking
+                        await anyio.sleep(0)
                 feed = await resolver.change_feed()
             assert feed is not None and not feed.closed
         finally:
