@@ -1,0 +1,151 @@
+"""What the import map is built from: the sources in development, the storage in
+production (see :class:`devstatic.import_map.Site`)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from devstatic.debug_guard import resolve_debug
+from devstatic.manifest.integrity import integrity_value
+from devstatic.manifest.rewrite import decode_text
+from devstatic.settings import Settings
+from devstatic.storage.base import Storage
+from devstatic.storage.manifest_options import ManifestOptions
+from devstatic.subresource_integrity import algorithm_for, source_integrity
+from devstatic.urlpath import safe_relative_path
+from devstatic.urls import static, storage_for
+
+__all__ = ["DevelopmentSite", "ProductionSite", "site_for"]
+
+
+def site_for(settings: Settings) -> tuple[DevelopmentSite | ProductionSite, bool]:
+    """The site for ``settings`` and whether modules are mapped (``js-imports = "importmap"``)."""
+    from devstatic.storage.manifest import ManifestFilesMixin
+
+    if resolve_debug(settings, None):
+        site: DevelopmentSite | ProductionSite = DevelopmentSite(settings)
+        options = settings.storage_options
+        map_modules = options.get("js_imports") == "importmap"
+    else:
+        storage = storage_for(settings)
+        site = ProductionSite(settings, storage)
+        map_modules = isinstance(storage, ManifestFilesMixin) and storage.options.import_map_modules
+    return site, map_modules
+
+
+class DevelopmentSite:
+    """Plain names served from the sources, as the middleware serves them.
+
+    Hashed names in development (``hashed_urls``) are not mapped here yet: ``url()``
+    goes through ``static()``, so targets follow it, but ``hashed_names()`` is ``None``.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.static_url = settings.static_url
+        self.integrity_on = settings.storage_options.get("integrity") is not None
+        if self.integrity_on:
+            algorithm_for(settings)  # a wrong value is reported before any page renders
+        self._texts: dict[str, str | None] = {}
+
+    def url(self, path: str) -> str:
+        if self._source(path) is None:
+            raise ValueError(
+                f"importmap: no static file {path!r} in the finders' locations; fix "
+                "[tool.devstatic.importmap] or add the file."
+            )
+        return static(path, self.settings)
+
+    def _source(self, path: str) -> bytes | None:
+        from devstatic.finders import find
+
+        found = find(path, self.settings) if safe_relative_path(path) else None
+        if found is None:
+            return None
+        try:
+            return found.read_bytes()
+        except OSError:
+            return None
+
+    def hashed_names(self) -> Mapping[str, str] | None:
+        return None
+
+    def module_text(self, path: str) -> str | None:
+        if path not in self._texts:
+            data = self._source(path)
+            self._texts[path] = None if data is None else decode_text(data)
+        return self._texts[path]
+
+    def integrity(self, path: str) -> str:
+        return source_integrity(path, self.settings)
+
+    def recorded_integrity(self) -> Mapping[str, str]:
+        return {}
+
+
+class ProductionSite:
+    """What collectstatic wrote: names from the manifest, texts from the storage."""
+
+    def __init__(self, settings: Settings, storage: Storage) -> None:
+        from devstatic.storage.manifest import ManifestFilesMixin
+
+        self.settings = settings
+        self.static_url = settings.static_url
+        self.storage = storage
+        self.manifest = storage if isinstance(storage, ManifestFilesMixin) else None
+        options = self.manifest.options if self.manifest else ManifestOptions(pre_hashed=None)
+        self.integrity_on = options.integrity is not None
+        self._texts: dict[str, str | None] = _texts_of(storage)
+
+    def url(self, path: str) -> str:
+        return static(path, self.settings)
+
+    def hashed_names(self) -> Mapping[str, str] | None:
+        return None if self.manifest is None else self.manifest.manifest_paths()
+
+    def module_text(self, path: str) -> str | None:
+        texts = self._texts
+        if path not in texts:
+            # The collected original: its imports are as written, in every js-imports mode.
+            try:
+                data: bytes | None = self.storage.read_bytes(path)
+            except (OSError, KeyError, ValueError):
+                data = None
+            texts[path] = None if data is None else decode_text(data)
+        return texts[path]
+
+    def integrity(self, path: str) -> str:
+        recorded = self.recorded_integrity().get(path)
+        if recorded is not None:
+            return recorded
+        stored = path if self.manifest is None else self.manifest.hashed_name(path)
+        return integrity_value(self.storage.read_bytes(stored), algorithm_for(self.settings))
+
+    def recorded_integrity(self) -> Mapping[str, str]:
+        return {} if self.manifest is None else self.manifest.manifest_integrity()
+
+
+_lock = threading.Lock()
+#: Module texts read from each storage, kept while its manifest stays the same one.
+_texts_by_storage: dict[int, tuple[Storage, object, dict[str, str | None]]] = {}
+_MAX_STORAGES = 16  # as many as static() keeps (urls.MAX_STORAGES)
+
+
+def _texts_of(storage: Storage) -> dict[str, str | None]:
+    """One text cache per storage and manifest: a page render reads no module twice,
+    and a new collectstatic (a new manifest object) starts afresh."""
+    from devstatic.storage.manifest import ManifestFilesMixin
+
+    if not isinstance(storage, ManifestFilesMixin):
+        return {}  # plain names: a file may change under its name, so read each time
+    version = storage.manifest_paths()
+    with _lock:
+        cached = _texts_by_storage.get(id(storage))
+        if cached is not None and cached[0] is storage and cached[1] is version:
+            return cached[2]
+        texts: dict[str, str | None] = {}
+        if len(_texts_by_storage) >= _MAX_STORAGES:
+            _texts_by_storage.pop(next(iter(_texts_by_storage)))
+        _texts_by_storage[id(storage)] = (storage, version, texts)
+        return texts
