@@ -30,7 +30,9 @@ def site_for(settings: Settings) -> tuple[DevelopmentSite | ProductionSite, bool
     else:
         storage = storage_for(settings)
         site = ProductionSite(settings, storage)
-        map_modules = isinstance(storage, ManifestFilesMixin) and storage.options.import_map_modules
+        map_modules = (
+            isinstance(storage, ManifestFilesMixin) and storage.manifest_options.import_map_modules
+        )
     return site, map_modules
 
 
@@ -94,7 +96,9 @@ class ProductionSite:
         self.static_url = settings.static_url
         self.storage = storage
         self.manifest = storage if isinstance(storage, ManifestFilesMixin) else None
-        options = self.manifest.options if self.manifest else ManifestOptions(pre_hashed=None)
+        options = (
+            self.manifest.manifest_options if self.manifest else ManifestOptions(pre_hashed=None)
+        )
         self.integrity_on = options.integrity is not None
         self._texts: dict[str, str | None] = _texts_of(storage)
 

@@ -51,16 +51,16 @@ class ManifestFilesMixin(Storage):
     - ``compress`` (default none): ``["br", "gz"]`` writes precompressed siblings of the
       hashed files.
 
-    ``self.options`` holds the parsed options (:class:`ManifestOptions`);
+    ``self.manifest_options`` holds the parsed options (:class:`ManifestOptions`);
     ``manifest_strict`` and ``js_imports`` (whether imports are rewritten) mirror it.
     """
 
     manifest_name = "staticfiles.json"
 
     def __init__(self, settings: Settings, **options: Any) -> None:
-        self.options = ManifestOptions.pop_from(options)
-        self.manifest_strict = self.options.strict
-        self.js_imports = self.options.rewrite_js_imports
+        self.manifest_options = ManifestOptions.pop_from(options)
+        self.manifest_strict = self.manifest_options.strict
+        self.js_imports = self.manifest_options.rewrite_js_imports
         self.compress = check_codings(options.pop("compress", ()))
         super().__init__(settings, **options)
         self._lock = threading.Lock()
@@ -101,7 +101,7 @@ class ManifestFilesMixin(Storage):
                     static_url=self.settings.static_path,
                     js_imports=self.js_imports,
                     strict=self.manifest_strict,
-                    pre_hashed=self.options.pre_hashed,
+                    pre_hashed=self.manifest_options.pre_hashed,
                 )
             except (MissingReferenceError, MaxPassesExceededError, ValueError) as exc:
                 raise StorageError(f"post-processing stopped: {exc}") from exc
@@ -128,7 +128,7 @@ class ManifestFilesMixin(Storage):
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-        algorithm = self.options.integrity
+        algorithm = self.manifest_options.integrity
         table = (
             None
             if algorithm is None
