@@ -207,6 +207,19 @@ def test_production_without_importmap_mode_maps_only_the_configured_entries(
     assert hrefs == []
 
 
+def test_production_preloads_follow_the_imports_as_written_when_collectstatic_rewrote_them(
+    tmp_path: Path,
+) -> None:
+    settings = collected(project(tmp_path))  # js-imports = true: the hashed copies import
+    paths = manifest_paths(settings)  # hashed names, the collected originals plain ones
+    html = importmap(settings)
+    order = ["js/app.js", "js/util.js", "vendor/lit/index.js", "js/lib/side.js"]
+    order += ["js/lib/deep.js", "vendor/lit/html.js"]
+    assert html.split("</script>\n")[1] == "\n".join(
+        f'<link rel="modulepreload" href="/static/{paths[name]}">' for name in order
+    )
+
+
 def test_production_names_a_target_the_manifest_lacks(tmp_path: Path) -> None:
     settings = collected(project(tmp_path)).replace(importmap={"imports": {"x": "js/nope.js"}})
     with pytest.raises(ValueError) as caught:
