@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import read_tree, write_tree
 from manifest_django import RunDjango
 from test_manifest_differential import COMMON_TREE, generated_tree
 
@@ -21,6 +20,17 @@ from devstatic import Settings
 from devstatic.collect import CollectOptions, collect
 from devstatic.manifest import integrity_value
 from devstatic.storage import get_storage
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
 
 TREES = {
     "common": COMMON_TREE,
