@@ -39,16 +39,21 @@ def site_for(settings: Settings) -> tuple[DevelopmentSite | ProductionSite, bool
 class DevelopmentSite:
     """Plain names served from the sources, as the middleware serves them.
 
+    One site per ``importmap()`` call: each source is looked up and read once per
+    call (never remembered across calls, so an edit shows on the next render).
     Hashed names in development (``hashed_urls``) are not mapped here yet: ``url()``
     goes through ``static()``, so targets follow it, but ``hashed_names()`` is ``None``.
     """
 
     def __init__(self, settings: Settings) -> None:
+        from devstatic.finders import get_finders
+
         self.settings = settings
         self.static_url = settings.static_url
         self.integrity_on = settings.storage_options.get("integrity") is not None
-        if self.integrity_on:
-            algorithm_for(settings)  # a wrong value is reported before any page renders
+        self._algorithm = algorithm_for(settings)  # a wrong value fails before any render
+        self._finders = get_finders(settings)
+        self._sources: dict[str, bytes | None] = {}
         self._texts: dict[str, str | None] = {}
 
     def url(self, path: str) -> str:
@@ -60,15 +65,21 @@ class DevelopmentSite:
         return static(path, self.settings)
 
     def _source(self, path: str) -> bytes | None:
-        from devstatic.finders import find
-
-        found = find(path, self.settings) if safe_relative_path(path) else None
-        if found is None:
-            return None
-        try:
-            return found.read_bytes()
-        except OSError:
-            return None
+        """The bytes the middleware serves for ``path`` (first finder wins), or ``None``."""
+        if path in self._sources:
+            return self._sources[path]
+        data = None
+        if safe_relative_path(path):
+            for finder in self._finders:
+                found = finder.find(path)
+                if found is not None:
+                    try:
+                        data = found.read_bytes()
+                    except OSError:
+                        data = None
+                    break
+        self._sources[path] = data
+        return data
 
     def hashed_names(self) -> Mapping[str, str] | None:
         return None
@@ -80,10 +91,16 @@ class DevelopmentSite:
         return self._texts[path]
 
     def integrity(self, path: str) -> str:
-        return source_integrity(path, self.settings)
+        data = self._source(path)
+        if data is None:
+            return source_integrity(path, self.settings)  # raises, naming the file
+        return integrity_value(data, self._algorithm)
 
     def recorded_integrity(self) -> Mapping[str, str]:
         return {}
+
+    def version(self) -> object | None:
+        return None
 
 
 class ProductionSite:
@@ -128,6 +145,12 @@ class ProductionSite:
 
     def recorded_integrity(self) -> Mapping[str, str]:
         return {} if self.manifest is None else self.manifest.manifest_integrity()
+
+    def version(self) -> object | None:
+        """The loaded manifest's ``paths`` object: a new collectstatic loads a new one.
+
+        Plain storages give ``None``: a collected file can change under its name."""
+        return None if self.manifest is None else self.manifest.manifest_paths()
 
 
 _lock = threading.Lock()

@@ -179,6 +179,18 @@ def test_production_urls_are_hashed_and_every_module_is_mapped(tmp_path: Path) -
     assert (root / paths["js/app.js"]).read_text() == MODULES["js/app.js"]
 
 
+def test_production_map_follows_a_new_collectstatic(tmp_path: Path) -> None:
+    settings = collected(project(tmp_path, js_imports="importmap"))
+    first = importmap(settings)
+    assert importmap(settings) is first  # kept while the manifest is the same
+    (tmp_path / "src" / "js" / "lib" / "deep.js").write_text("export const deep = 2;\n")
+    collected(settings)
+    second = importmap(settings)
+    deep = manifest_paths(settings)["js/lib/deep.js"]
+    assert deep not in first
+    assert f'"/static/js/lib/deep.js": "/static/{deep}"' in second
+
+
 def test_importmap_mode_renames_only_the_changed_module(tmp_path: Path) -> None:
     settings = project(tmp_path, js_imports="importmap")
     before = manifest_paths(collected(settings))
