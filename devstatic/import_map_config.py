@@ -72,6 +72,12 @@ def _check_imports(where: str, value: Any, problems: list[str]) -> dict[str, str
                 f"write {path.lstrip('/')!r}."
             )
             continue
+        if not is_url(path) and not _is_plain(path):
+            problems.append(
+                f"{where} entry {specifier!r} = {path!r} must be a plain relative path "
+                "(no '.', '..' or empty segments, no backslash)."
+            )
+            continue
         if specifier.endswith("/") and not path.endswith("/"):
             problems.append(
                 f"{where} entry {specifier!r} ends with '/', so its path must too "
@@ -122,6 +128,17 @@ def _check_preload(value: Any, problems: list[str]) -> tuple[str, ...]:
                 f"importmap.preload entry {path!r} must be relative to static_url: "
                 f"write {path.lstrip('/')!r}."
             )
+        elif not _is_plain(path):
+            problems.append(
+                f"importmap.preload entry {path!r} must be a plain relative path "
+                "(no '.', '..' or empty segments, no backslash)."
+            )
         else:
             out.append(path)
     return tuple(out)
+
+
+def _is_plain(path: str) -> bool:
+    """No ``.``/``..``/empty segment and no backslash: a path ``static()`` names as is."""
+    parts = path.removesuffix("/").split("/")
+    return "\\" not in path and all(part not in ("", ".", "..") for part in parts)

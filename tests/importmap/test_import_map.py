@@ -320,6 +320,16 @@ def test_the_importmap_table_loads_from_pyproject(tmp_path: Path) -> None:
             "static_url: write 'vendor/lit.js'.",
         ),
         (
+            {"imports": {"lit": "vendor/../../secret.js"}},
+            "importmap.imports entry 'lit' = 'vendor/../../secret.js' must be a plain "
+            "relative path (no '.', '..' or empty segments, no backslash).",
+        ),
+        (
+            {"preload": ["js//app.js"]},
+            "importmap.preload entry 'js//app.js' must be a plain relative path "
+            "(no '.', '..' or empty segments, no backslash).",
+        ),
+        (
             {"imports": {"lit/": "vendor/lit"}},
             "importmap.imports entry 'lit/' ends with '/', so its path must too (a folder): "
             "write 'vendor/lit/'.",
@@ -352,3 +362,15 @@ def test_js_imports_takes_only_true_false_or_importmap(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "storage-options js-imports must be true, false or \"importmap\", not 'import-map'."
     )
+
+
+def test_every_importmap_problem_is_reported_at_once() -> None:
+    with pytest.raises(ImproperlyConfigured) as caught:
+        Settings(importmap={"imports": {"a": 1}, "preload": "js/app.js"}, static_url="static")
+    assert str(caught.value).splitlines() == [
+        "static_url 'static' must start with '/': write '/static'.",
+        "static_url 'static' must end with '/': write 'static/'.",
+        "importmap.imports entry 'a' must be a static path string such as "
+        '"vendor/lit.js", not 1.',
+        "importmap.preload must be a list of static paths, e.g. [\"js/app.js\"], not 'js/app.js'.",
+    ]
