@@ -12,7 +12,7 @@ from devstatic.manifest.rewrite import decode_text
 from devstatic.settings import Settings
 from devstatic.storage.base import Storage
 from devstatic.storage.manifest_options import ManifestOptions
-from devstatic.subresource_integrity import algorithm_for, source_integrity
+from devstatic.subresource_integrity import algorithm_for, served_integrity, source_integrity
 from devstatic.urlpath import safe_relative_path
 from devstatic.urls import static, storage_for
 
@@ -51,7 +51,7 @@ class DevelopmentSite:
         self.settings = settings
         self.static_url = settings.static_url
         self.integrity_on = settings.storage_options.get("integrity") is not None
-        self._algorithm = algorithm_for(settings)  # a wrong value fails before any render
+        algorithm_for(settings)  # a wrong value fails before any render
         self._finders = get_finders(settings)
         self._sources: dict[str, bytes | None] = {}
         self._texts: dict[str, str | None] = {}
@@ -94,7 +94,7 @@ class DevelopmentSite:
         data = self._source(path)
         if data is None:
             return source_integrity(path, self.settings)  # raises, naming the file
-        return integrity_value(data, self._algorithm)
+        return served_integrity(path, data, self.settings)
 
     def recorded_integrity(self) -> Mapping[str, str]:
         return {}

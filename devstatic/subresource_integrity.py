@@ -8,14 +8,17 @@ middleware serves under the URL ``static()`` returns, so a template's
 
 from __future__ import annotations
 
+import threading
+
 from devstatic.debug_guard import resolve_debug
 from devstatic.manifest.integrity import DEFAULT_ALGORITHM, integrity_value
 from devstatic.settings import Settings
+from devstatic.storage.base import Storage
 from devstatic.storage.manifest_options import integrity_algorithm
 from devstatic.urlpath import safe_relative_path
 from devstatic.urls import default_settings, storage_for
 
-__all__ = ["algorithm_for", "integrity", "source_integrity"]
+__all__ = ["algorithm_for", "integrity", "served_integrity", "source_integrity"]
 
 
 def algorithm_for(settings: Settings) -> str:
@@ -37,19 +40,39 @@ def integrity(path: str, settings: Settings | None = None) -> str:
     from devstatic.storage.manifest import ManifestFilesMixin
 
     storage = storage_for(settings)
-    stored = name
-    if isinstance(storage, ManifestFilesMixin):
-        recorded = storage.manifest_integrity().get(name)
-        if recorded is not None:
-            return recorded
-        stored = storage.hashed_name(name)  # ValueError when the manifest lacks it
+    algorithm = algorithm_for(settings)
+    if not isinstance(storage, ManifestFilesMixin):
+        return integrity_value(_stored_bytes(storage, name, name), algorithm)
+    recorded = storage.manifest_integrity().get(name)
+    if recorded is not None:
+        return recorded
+    stored = storage.hashed_name(name)  # ValueError when the manifest lacks it
+    # A hashed name's bytes never change, so its value is kept (no GET per page on S3).
+    key = (id(storage), stored, algorithm)
+    with _lock:
+        cached = _by_hashed_name.get(key)
+    if cached is not None and cached[0] is storage:
+        return cached[1]
+    value = integrity_value(_stored_bytes(storage, name, stored), algorithm)
+    with _lock:
+        if len(_by_hashed_name) >= _MAX_KEPT:
+            _by_hashed_name.pop(next(iter(_by_hashed_name)))
+        _by_hashed_name[key] = (storage, value)
+    return value
+
+
+_lock = threading.Lock()
+_by_hashed_name: dict[tuple[int, str, str], tuple[Storage, str]] = {}
+_MAX_KEPT = 4096
+
+
+def _stored_bytes(storage: Storage, name: str, stored: str) -> bytes:
     try:
-        data = storage.read_bytes(stored)
+        return storage.read_bytes(stored)
     except (FileNotFoundError, KeyError):
         raise ValueError(
             f"integrity({name!r}): {stored!r} is not in the storage; run collectstatic."
         ) from None
-    return integrity_value(data, algorithm_for(settings))
 
 
 def source_integrity(name: str, settings: Settings) -> str:
@@ -66,4 +89,13 @@ def source_integrity(name: str, settings: Settings) -> str:
         raise ValueError(
             f"integrity({name!r}): no static file of that name in the finders' locations."
         )
-    return integrity_value(found.read_bytes(), algorithm_for(settings))
+    return served_integrity(name, found.read_bytes(), settings)
+
+
+def served_integrity(name: str, source: bytes, settings: Settings) -> str:
+    """In development, the integrity of what the middleware serves under ``static(name)``,
+    given the source's bytes: today those bytes themselves (plain names are served as
+    they are on disk). The one place to change when development serves rewritten bytes
+    under hashed names (``hashed_urls``): those are the bytes to hash then."""
+    del name
+    return integrity_value(source, algorithm_for(settings))

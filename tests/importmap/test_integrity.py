@@ -7,7 +7,7 @@ import base64
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from jinja2 import Environment
@@ -16,7 +16,7 @@ from devstatic import Settings, integrity
 from devstatic.collect import CollectOptions, collect
 from devstatic.exceptions import ImproperlyConfigured
 from devstatic.jinja import StaticExtension
-from devstatic.storage import get_storage
+from devstatic.storage import ManifestStaticFilesStorage, get_storage
 
 TREE = {
     "css/site.css": "body { background: url(../img/logo.png) }\n",
@@ -88,6 +88,27 @@ def test_production_without_the_option_computes_from_the_collected_hashed_file(
     assert "integrity" not in manifest
     hashed = tmp_path / "out" / manifest["paths"]["css/site.css"]
     assert integrity("css/site.css", settings) == sri(hashed.read_bytes())
+
+
+class CountingStorage(ManifestStaticFilesStorage):
+    """Counts the reads of hashed files (importable by dotted path: tests/ is on sys.path)."""
+
+    reads: ClassVar[list[str]] = []
+
+    def read_bytes(self, name: str) -> bytes:
+        if name != self.manifest_name:
+            CountingStorage.reads.append(name)
+        return super().read_bytes(name)
+
+
+def test_a_hashed_files_computed_value_is_read_once(tmp_path: Path) -> None:
+    settings = project(tmp_path).replace(storage="test_integrity.CountingStorage")
+    manifest = run_collect(settings)
+    CountingStorage.reads.clear()
+    hashed = manifest["paths"]["js/app.js"]
+    value = sri((tmp_path / "out" / hashed).read_bytes())
+    assert [integrity("js/app.js", settings) for _ in range(3)] == [value] * 3
+    assert CountingStorage.reads == [hashed]
 
 
 def test_production_with_a_plain_storage_computes_from_static_root(tmp_path: Path) -> None:
