@@ -97,22 +97,27 @@ def resolve_import(
     config: Mapping[str, object],
     static_path: str,
     referrer_url: str = "",
+    static_url: str = "",
 ) -> str | None:
     """The static path a module's ``specifier`` loads, or ``None`` (external, unknown).
 
     ``./x.js`` and ``../x.js`` resolve against ``referrer`` (a static path); a
-    specifier under ``static_path`` (``/static/x.js``) is that file; a bare one goes
-    through the config's ``scopes`` (those prefixing ``referrer_url``, longest first),
-    then ``imports``, exact key first, else the longest ``/``-ending prefix, as HTML's
-    "resolve a module specifier" does.
+    specifier under ``static_path`` (``/static/x.js``) or under an absolute
+    ``static_url`` is that file; a bare one goes through the config's ``scopes``
+    (those prefixing ``referrer_url``, longest first), then ``imports``, exact key
+    first, else the longest ``/``-ending prefix, as HTML's "resolve a module
+    specifier" does. Nothing resolves outside ``static_url``.
     """
     path = urlsplit(specifier).path
     if specifier.startswith(("./", "../")):
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(referrer), path))
-        return None if joined == ".." or joined.startswith("../") else joined
+        return _inside(posixpath.join(posixpath.dirname(referrer), path))
+    if static_url.startswith(("http://", "https://")) and specifier.startswith(static_url):
+        return _inside(urlsplit(specifier[len(static_url) :]).path)
+    if specifier.startswith("//"):
+        return None  # another host
     if specifier.startswith("/"):
-        if path.startswith(static_path) and len(path) > len(static_path):
-            return posixpath.normpath(path[len(static_path) :])
+        if path.startswith(static_path):
+            return _inside(path[len(static_path) :])
         return None
     tables: list[Mapping[str, str]] = []
     scopes = config.get("scopes", {})
@@ -128,6 +133,12 @@ def resolve_import(
         if target is not None:
             return None if is_url(target) else target
     return None
+
+
+def _inside(path: str) -> str | None:
+    """``path`` normalised, or ``None`` when it is empty or climbs out with ``..``."""
+    joined = posixpath.normpath(path) if path else "."
+    return None if joined in (".", "..") or joined.startswith("../") else joined
 
 
 def _match(specifier: str, table: Mapping[str, str]) -> str | None:
@@ -217,7 +228,9 @@ def _reach(
             continue
         referrer_url = site.url(name)
         for specifier in static_import_specifiers(text):
-            target = resolve_import(specifier, name, config, static_path, referrer_url)
+            target = resolve_import(
+                specifier, name, config, static_path, referrer_url, site.static_url
+            )
             if target is not None and target not in seen and site.module_text(target) is not None:
                 seen[target] = None
                 queue.append(target)

@@ -191,6 +191,18 @@ def test_production_map_follows_a_new_collectstatic(tmp_path: Path) -> None:
     assert f'"/static/js/lib/deep.js": "/static/{deep}"' in second
 
 
+def test_production_map_with_a_cdn_static_url_maps_absolute_urls(tmp_path: Path) -> None:
+    cdn = "https://cdn.example.com/static/"
+    config = {"imports": {"lit": "vendor/lit/index.js"}, "preload": ["js/lib/side.js"]}
+    settings = project(tmp_path, config, js_imports="importmap").replace(static_url=cdn)
+    settings = collected(settings)
+    paths = manifest_paths(settings)
+    data, hrefs = parse(importmap(settings))
+    assert data["imports"]["lit"] == cdn + paths["vendor/lit/index.js"]
+    assert data["imports"][cdn + "js/util.js"] == cdn + paths["js/util.js"]
+    assert hrefs == [cdn + paths[n] for n in ["js/lib/side.js", "js/util.js", "js/lib/deep.js"]]
+
+
 def test_importmap_mode_renames_only_the_changed_module(tmp_path: Path) -> None:
     settings = project(tmp_path, js_imports="importmap")
     before = manifest_paths(collected(settings))
@@ -256,6 +268,10 @@ RESOLVE_CONFIG: dict[str, Any] = {
         ("../../b.js", "js/a.js", None),  # leaves static_url
         ("/static/js/b.js", "js/a.js", "js/b.js"),
         ("/other/b.js", "js/a.js", None),
+        ("/static/../b.js", "js/a.js", None),
+        ("//evil.test/static/js/b.js", "js/a.js", None),
+        ("https://cdn.test/static/js/b.js?v=2", "js/a.js", "js/b.js"),
+        ("https://cdn.test/other/b.js", "js/a.js", None),
         ("lit", "js/a.js", "vendor/lit.js"),
         ("lit", "legacy/a.js", "vendor/lit-1.js"),  # the scope wins for its modules
         ("lib/x/y.js", "js/a.js", "vendor/lib/x/y.js"),
@@ -265,9 +281,9 @@ RESOLVE_CONFIG: dict[str, Any] = {
 )
 def test_resolve_import(specifier: str, referrer: str, expected: str | None) -> None:
     referrer_url = "/static/" + referrer
-    assert resolve_import(specifier, referrer, RESOLVE_CONFIG, "/static/", referrer_url) == (
-        expected
-    )
+    cdn = "https://cdn.test/static/"
+    found = resolve_import(specifier, referrer, RESOLVE_CONFIG, "/static/", referrer_url, cdn)
+    assert found == expected
 
 
 # -- the setting ------------------------------------------------------------------------
