@@ -134,14 +134,25 @@ class Visit:
         return sorted({url.split("/static/", 1)[1] for url in self.requests if url.endswith(".js")})
 
 
+@pytest.mark.parametrize("options", [{}, {"integrity": "sha384"}], ids=["plain", "integrity"])
 def test_development_page_imports_a_bare_specifier_and_relative_modules(
-    browser: Any, tmp_path: Path
+    browser: Any, tmp_path: Path, options: dict[str, str]
 ) -> None:
     source = write_sources(tmp_path)
-    settings = {"dirs": [str(source)], "importmap": IMPORTMAP, "debug": True}
-    settings["live_reload"] = False
+    settings = {
+        "dirs": [str(source)],
+        "storage": "devstatic.storage.ManifestStaticFilesStorage",
+        "storage_options": options,
+        "importmap": IMPORTMAP,
+        "debug": True,
+        "live_reload": False,
+    }
     with serve(tmp_path, settings, settings) as base:
         visit = Visit(browser, base + "/")
+        if options:  # the values come from the sources, which the browser checks
+            (source / "js" / "lib" / "deep.js").write_text('export const deep = "?";\n')
+            edited = Visit(browser, base + "/")
+            assert edited.result == "hello lit? side"
     assert visit.result == LOADED
     assert visit.scripts() == sorted(MODULES)
 
