@@ -3,25 +3,30 @@ a bare specifier and relative modules, through a real uvicorn.
 
 - development: plain names, served from the sources by the middleware;
 - production: after collectstatic with ``js-imports = "importmap"`` and ``integrity``,
-  the collected folder served by the middleware with ``insecure=True``; every module
-  the browser fetches is a hashed name, and a tampered file is refused.
+  the collected folder served by the middleware with ``insecure=True``, or by a stock
+  nginx with ``devstatic nginx``'s block (pages proxied to uvicorn); every module the
+  browser fetches is a hashed name, and a tampered file is refused.
 
 Hashed names in development (``hashed_urls``, issue 14) are not covered here yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.nginx import nginx_binary, run_nginx
 from support.servers import require_program, run_uvicorn
 
 from devstatic import Settings
 from devstatic.collect import CollectOptions, collect
+from devstatic.nginx import nginx_block
 from devstatic.storage import get_storage
 
 CHROMIUM_ARGS = [
@@ -157,10 +162,38 @@ def test_development_page_imports_a_bare_specifier_and_relative_modules(
     assert visit.scripts() == sorted(MODULES)
 
 
-@pytest.fixture
-def production(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
-    """collectstatic, then the page's settings (debug off) and the middleware's
-    (serving the collected folder, insecure), and the manifest's paths."""
+@dataclass
+class Production:
+    """collectstatic done: the page's settings (debug off), the manifest's paths, and
+    ``serve()``: the page from uvicorn and the collected folder from ``server``."""
+
+    tmp_path: Path
+    page: dict[str, Any]
+    paths: dict[str, str]
+    server: str
+
+    @contextlib.contextmanager
+    def serve(self) -> Iterator[str]:
+        root = self.tmp_path / "out"
+        if self.server == "middleware":  # the collected folder, served insecurely
+            served = {"dirs": [str(root)], "debug": False, "insecure": True}
+            with serve(self.tmp_path, self.page, served) as base:
+                yield base
+            return
+        # A stock nginx with `devstatic nginx`'s block, proxying pages to uvicorn.
+        block = nginx_block(Settings(**self.page))
+        with serve(self.tmp_path, self.page, {"debug": False, "insecure": True}) as app:
+            proxy = f"        location / {{ proxy_pass {app}; }}\n"
+            nginx_tmp = self.tmp_path / "nginx"
+            nginx_tmp.mkdir(exist_ok=True)
+            with run_nginx(nginx_tmp, proxy + block) as base:
+                yield base
+
+
+@pytest.fixture(params=["middleware", "nginx"])
+def production(request: pytest.FixtureRequest, tmp_path: Path) -> Production:
+    if request.param == "nginx":
+        nginx_binary()
     source = write_sources(tmp_path)
     page: dict[str, Any] = {
         "dirs": [str(source)],
@@ -172,32 +205,26 @@ def production(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str
     }
     settings = Settings(**page)
     collect(settings, get_storage(settings), options=CollectOptions())
-    served = {"dirs": [str(tmp_path / "out")], "debug": False, "insecure": True}
     paths = json.loads((tmp_path / "out" / "staticfiles.json").read_bytes())["paths"]
-    return page, served, paths
+    return Production(tmp_path, page, paths, request.param)
 
 
 def test_production_page_loads_every_module_under_its_hashed_name(
-    browser: Any, tmp_path: Path, production: tuple[dict[str, Any], dict[str, Any], Any]
+    browser: Any, production: Production
 ) -> None:
-    page, served, paths = production
-    with serve(tmp_path, page, served) as base:
+    with production.serve() as base:
         visit = Visit(browser, base + "/")
     assert visit.result == LOADED
-    assert visit.scripts() == sorted(paths[name] for name in MODULES)
+    assert visit.scripts() == sorted(production.paths[name] for name in MODULES)
     assert all(re.search(r"\.[0-9a-f]{12}\.js$", url) for url in visit.scripts())
 
 
-def test_production_page_refuses_a_tampered_module(
-    browser: Any, tmp_path: Path, production: tuple[dict[str, Any], dict[str, Any], Any]
-) -> None:
-    page, served, paths = production
-    deep = tmp_path / "out" / paths["js/lib/deep.js"]
-    with serve(tmp_path, page, served) as base:
+def test_production_page_refuses_a_tampered_module(browser: Any, production: Production) -> None:
+    deep = production.paths["js/lib/deep.js"]
+    with production.serve() as base:
         assert Visit(browser, base + "/").result == LOADED
-        deep.write_text('export const deep = "?";\n')  # same name, other bytes
+        (production.tmp_path / "out" / deep).write_text('export const deep = "?";\n')
         visit = Visit(browser, base + "/")
     assert visit.result == "error"
-    tampered = f"{base}/static/{paths['js/lib/deep.js']}"
-    assert visit.statuses[tampered] == 200  # served, then refused by the browser
-    assert any("integrity" in line and paths["js/lib/deep.js"] in line for line in visit.console)
+    assert visit.statuses[f"{base}/static/{deep}"] == 200  # served, then refused
+    assert any("integrity" in line and deep in line for line in visit.console)
