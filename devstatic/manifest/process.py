@@ -187,10 +187,11 @@ class _Resolver:
         self,
         files: Mapping[str, bytes],
         digests: Mapping[str, str],
-        pre_hashed: re.Pattern[str] | None = None,
+        pre_hashed: frozenset[str] = frozenset(),
     ) -> None:
         self.hashed_files: dict[str, str] = {}
-        self._pre_hashed = pre_hashed
+        #: The collected files whose names already carry their hash.
+        self.pre_hashed = pre_hashed
         self._files = files
         self._digests = digests
         self._directories = _directories(files)
@@ -199,9 +200,9 @@ class _Resolver:
 
     def stored_name(self, name: str) -> str:
         name = posixpath.normpath(name)
-        if self._pre_hashed is not None:
+        if self.pre_hashed:  # a tree without any costs nothing here
             location = posixpath.normpath(urlsplit(unquote(name)).path.strip())
-            if location in self._files and is_pre_hashed(location, self._pre_hashed):
+            if location in self.pre_hashed:
                 raise KeepAsWritten(location)
         found = self.hashed_files.get(_clean(name))
         if found is None:
@@ -246,7 +247,8 @@ class _Processor:
         self.js_imports = js_imports
         self.strict = strict
         self.digests = _hash_all(files)
-        self.resolver = _Resolver(files, self.digests, pre_hashed)
+        kept = frozenset(name for name in files if pre_hashed and is_pre_hashed(name, pre_hashed))
+        self.resolver = _Resolver(files, self.digests, kept)
         self.warnings: list[str] = []
         self._texts: dict[str, str] = {}
 
@@ -358,7 +360,7 @@ def post_process_contents(
     hashed_files = processor.resolver.hashed_files
     digests = processor.digests
     order = sorted(files, key=_path_level, reverse=True)
-    kept = {name for name in order if pre_hashed and is_pre_hashed(name, pre_hashed)}
+    kept = processor.resolver.pre_hashed
     adjustable = [name for name in order if is_adjustable(name) and name not in kept]
     rewritten: dict[str, _Rewritten] = {}
 
