@@ -3,16 +3,19 @@ production (see :class:`devstatic.import_map.Site`)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 
 from devstatic.debug_guard import resolve_debug
-from devstatic.manifest.integrity import integrity_value
 from devstatic.manifest.rewrite import decode_text
 from devstatic.settings import Settings
 from devstatic.storage.base import Storage
 from devstatic.storage.manifest_options import ManifestOptions
-from devstatic.subresource_integrity import algorithm_for, served_integrity, source_integrity
+from devstatic.subresource_integrity import (
+    algorithm_for,
+    integrity,
+    served_integrity,
+    source_integrity,
+)
 from devstatic.urlpath import safe_relative_path
 from devstatic.urls import static, storage_for
 
@@ -117,7 +120,7 @@ class ProductionSite:
             self.manifest.manifest_options if self.manifest else ManifestOptions(pre_hashed=None)
         )
         self.integrity_on = options.integrity is not None
-        self._texts: dict[str, str | None] = _texts_of(storage)
+        self._texts: dict[str, str | None] = {}  # read once per build; the HTML is kept
 
     def url(self, path: str) -> str:
         return static(path, self.settings)
@@ -137,11 +140,7 @@ class ProductionSite:
         return texts[path]
 
     def integrity(self, path: str) -> str:
-        recorded = self.recorded_integrity().get(path)
-        if recorded is not None:
-            return recorded
-        stored = path if self.manifest is None else self.manifest.hashed_name(path)
-        return integrity_value(self.storage.read_bytes(stored), algorithm_for(self.settings))
+        return integrity(path, self.settings)  # production's one rule
 
     def recorded_integrity(self) -> Mapping[str, str]:
         return {} if self.manifest is None else self.manifest.manifest_integrity()
@@ -151,28 +150,3 @@ class ProductionSite:
 
         Plain storages give ``None``: a collected file can change under its name."""
         return None if self.manifest is None else self.manifest.manifest_paths()
-
-
-_lock = threading.Lock()
-#: Module texts read from each storage, kept while its manifest stays the same one.
-_texts_by_storage: dict[int, tuple[Storage, object, dict[str, str | None]]] = {}
-_MAX_STORAGES = 16  # as many as static() keeps (urls.MAX_STORAGES)
-
-
-def _texts_of(storage: Storage) -> dict[str, str | None]:
-    """One text cache per storage and manifest: a page render reads no module twice,
-    and a new collectstatic (a new manifest object) starts afresh."""
-    from devstatic.storage.manifest import ManifestFilesMixin
-
-    if not isinstance(storage, ManifestFilesMixin):
-        return {}  # plain names: a file may change under its name, so read each time
-    version = storage.manifest_paths()
-    with _lock:
-        cached = _texts_by_storage.get(id(storage))
-        if cached is not None and cached[0] is storage and cached[1] is version:
-            return cached[2]
-        texts: dict[str, str | None] = {}
-        if len(_texts_by_storage) >= _MAX_STORAGES:
-            _texts_by_storage.pop(next(iter(_texts_by_storage)))
-        _texts_by_storage[id(storage)] = (storage, version, texts)
-        return texts
