@@ -68,7 +68,7 @@ PIECES = [
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 def test_any_text_gives_specifiers_found_in_it(text: str) -> None:
     found = static_import_specifiers(text)
     assert len(found) == len(set(found))
@@ -87,7 +87,7 @@ JSONISH = st.recursive(
 @given(
     st.dictionaries(st.sampled_from(["imports", "scopes", "preload", "other"]), JSONISH) | JSONISH
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 def test_any_importmap_value_is_accepted_or_refused_with_one_line_per_problem(
     value: object,
 ) -> None:
