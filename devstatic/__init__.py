@@ -8,10 +8,19 @@ from devstatic.exceptions import ImproperlyConfigured
 from devstatic.settings import Settings
 
 if TYPE_CHECKING:
+    from devstatic.import_map import importmap
     from devstatic.middleware import StaticFilesMiddleware
+    from devstatic.subresource_integrity import integrity
     from devstatic.urls import static
 
-__all__ = ["ImproperlyConfigured", "Settings", "StaticFilesMiddleware", "static"]
+__all__ = [
+    "ImproperlyConfigured",
+    "Settings",
+    "StaticFilesMiddleware",
+    "importmap",
+    "integrity",
+    "static",
+]
 __version__ = "0.1.0"
 
 
@@ -27,4 +36,12 @@ def __getattr__(name: str) -> Any:
         from devstatic.urls import static
 
         return static
+    if name == "importmap":
+        from devstatic.import_map import importmap
+
+        return importmap
+    if name == "integrity":
+        from devstatic.subresource_integrity import integrity
+
+        return integrity
     raise AttributeError(f"module 'devstatic' has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""Jinja2 support: ``{% static 'css/site.css' %}``, ``{% static name as url %}``, ``static()``.
+"""Jinja2 support: ``{% static 'css/site.css' %}``, ``{% static name as url %}``, ``static()``,
+``{% importmap %}`` and the ``importmap()`` and ``integrity()`` globals.
 
 Settings come from ``environment.devstatic_settings`` when set, else ``Settings.load()``.
 """
@@ -23,11 +24,13 @@ class StaticExtension(Extension):
     """Adds the ``static`` tag and global, as Django's ``{% static %}``, and
     ``{% devstatic_reload %}`` (the live reload script tag, empty when live reload is off)."""
 
-    tags = {"static", "devstatic_reload"}  # noqa: RUF012 - the set Jinja reads
+    tags = {"static", "devstatic_reload", "importmap"}  # noqa: RUF012 - the set Jinja reads
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.globals["static"] = self._static_global
+        environment.globals["importmap"] = self._importmap
+        environment.globals["integrity"] = self._integrity_global
 
     def _settings(self) -> Settings:
         configured = getattr(self.environment, "devstatic_settings", None)
@@ -38,6 +41,16 @@ class StaticExtension(Extension):
 
     def _url(self, path: Any) -> str:
         return static(str(path), self._settings())
+
+    def _importmap(self) -> Markup:
+        from devstatic.import_map import importmap
+
+        return Markup(importmap(self._settings()))
+
+    def _integrity_global(self, path: str) -> str:
+        from devstatic.subresource_integrity import integrity
+
+        return integrity(path, self._settings())
 
     def _reload_tag(self) -> Markup:
         settings = self._settings()
@@ -50,6 +63,8 @@ class StaticExtension(Extension):
         lineno = token.lineno
         if token.value == "devstatic_reload":
             return nodes.Output([self.call_method("_reload_tag", lineno=lineno)], lineno=lineno)
+        if token.value == "importmap":
+            return nodes.Output([self.call_method("_importmap", lineno=lineno)], lineno=lineno)
         path = parser.parse_expression()
         call = self.call_method("_url", [path], lineno=lineno)
         if parser.stream.skip_if("name:as"):

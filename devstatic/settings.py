@@ -12,6 +12,7 @@ from typing import Any, TypeAlias, TypedDict
 from urllib.parse import urlsplit
 
 from devstatic.exceptions import ImproperlyConfigured
+from devstatic.import_map_config import check_importmap
 from devstatic.pyproject_config import find_config_file, read_config_table
 
 PathLike: TypeAlias = str | os.PathLike[str]
@@ -52,6 +53,7 @@ class Settings:
     follow_symlinks: bool = False
     live_reload: bool | None = None
     live_reload_inject: bool = False
+    importmap: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -70,6 +72,7 @@ class Settings:
             _check_bool(name, getattr(self, name), problems, optional=False)
         for name in ("debug", "live_reload"):
             _check_bool(name, getattr(self, name), problems, optional=True)
+        set_(self, "importmap", check_importmap(self.importmap, problems))
         if problems:
             raise ImproperlyConfigured("\n".join(problems))
 
@@ -168,6 +171,7 @@ class SettingsOverrides(TypedDict, total=False):
     follow_symlinks: bool
     live_reload: bool | None
     live_reload_inject: bool
+    importmap: Mapping[str, Any]
 
 
 def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:

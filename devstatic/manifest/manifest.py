@@ -4,7 +4,9 @@ A project switching between Django's ``ManifestStaticFilesStorage`` and ours
 keeps reading the other's manifest, and a deploy that compares manifests sees
 no spurious change. So the layout is Django's: ``json.dumps`` with its default
 separators and ASCII escaping, keys ``paths`` (sorted by name, since Django
-6.0), ``version`` and ``hash``, no trailing newline.
+6.0), ``version`` and ``hash``, no trailing newline. With the ``integrity`` storage
+option a fourth key, ``integrity`` (plain name → ``sha384-...``), comes last; Django
+reads only ``version`` and ``paths``, so it still reads such a manifest.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from collections.abc import Mapping
 
 from devstatic.manifest.hashing import file_hash
 
-__all__ = ["MANIFEST_VERSION", "load_manifest", "manifest_hash", "manifest_json"]
+__all__ = [
+    "MANIFEST_VERSION",
+    "load_manifest",
+    "load_manifest_integrity",
+    "manifest_hash",
+    "manifest_json",
+]
 
 #: The manifest format Django writes; it reads "1.0" too.
 MANIFEST_VERSION = "1.1"
@@ -30,13 +38,19 @@ def manifest_hash(hashed_files: Mapping[str, str]) -> str:
     return file_hash(json.dumps(pairs).encode())
 
 
-def manifest_json(hashed_files: Mapping[str, str], manifest_hash: str) -> bytes:
-    """The bytes of ``staticfiles.json`` for this mapping and hash."""
-    payload = {
+def manifest_json(
+    hashed_files: Mapping[str, str],
+    manifest_hash: str,
+    integrity: Mapping[str, str] | None = None,
+) -> bytes:
+    """The bytes of ``staticfiles.json`` for this mapping and hash (and integrity table)."""
+    payload: dict[str, object] = {
         "paths": dict(sorted(hashed_files.items())),
         "version": MANIFEST_VERSION,
         "hash": manifest_hash,
     }
+    if integrity is not None:
+        payload["integrity"] = dict(sorted(integrity.items()))
     return json.dumps(payload).encode()
 
 
@@ -69,3 +83,15 @@ def load_manifest(data: bytes) -> tuple[dict[str, str], str | None]:
     if digest is not None and not isinstance(digest, str):
         raise ValueError("Couldn't load manifest: 'hash' is not a string.")
     return dict(paths), digest
+
+
+def load_manifest_integrity(data: bytes) -> dict[str, str]:
+    """The ``integrity`` table of a manifest (checked as :func:`load_manifest` checks
+    the rest); ``{}`` when collectstatic ran without the ``integrity`` option."""
+    load_manifest(data)
+    table = json.loads(data.decode("utf-8")).get("integrity", {})
+    if not isinstance(table, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in table.items()
+    ):
+        raise ValueError("Couldn't load manifest: 'integrity' is not an object of strings.")
+    return dict(table)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from devstatic.manifest.hashing import file_hash, hashed_name
 from devstatic.manifest.manifest import manifest_hash
 from devstatic.manifest.rewrite import (
     FileNotCollected,
+    KeepAsWritten,
     MissingReferenceError,
     OnMissing,
     Reference,
@@ -61,11 +63,21 @@ from devstatic.manifest.rewrite import (
 
 # MissingReferenceError is raised from here too, so callers import it here.
 __all__ = [
+    "PROPSHAFT_PRE_HASHED",
     "MaxPassesExceededError",
     "MissingReferenceError",
     "ProcessResult",
+    "is_pre_hashed",
     "post_process_contents",
 ]
+
+#: Propshaft's mark of a file that already carries its digest: ``name-HASH.digested.ext``.
+PROPSHAFT_PRE_HASHED = r"-[0-9a-zA-Z_-]{7,128}\.digested\."
+
+
+def is_pre_hashed(name: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` is found in the file name (the last path segment) of ``name``."""
+    return pattern.search(posixpath.basename(name)) is not None
 
 
 @dataclass
@@ -167,11 +179,19 @@ class _Resolver:
     """Django's ``_stored_name(name, hashed_files)`` over in-memory files.
 
     A name found in ``hashed_files`` gives the name from this run; otherwise the
-    target's *original* bytes are hashed, as Django re-reads the collected copy.
+    target's *original* bytes are hashed, as Django re-reads the collected copy. A
+    collected pre-hashed target raises ``KeepAsWritten``: its reference stays as it is.
     """
 
-    def __init__(self, files: Mapping[str, bytes], digests: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        files: Mapping[str, bytes],
+        digests: Mapping[str, str],
+        pre_hashed: frozenset[str] = frozenset(),
+    ) -> None:
         self.hashed_files: dict[str, str] = {}
+        #: The collected files whose names already carry their hash.
+        self.pre_hashed = pre_hashed
         self._files = files
         self._digests = digests
         self._directories = _directories(files)
@@ -180,6 +200,10 @@ class _Resolver:
 
     def stored_name(self, name: str) -> str:
         name = posixpath.normpath(name)
+        if self.pre_hashed:  # a tree without any costs nothing here
+            location = posixpath.normpath(urlsplit(unquote(name)).path.strip())
+            if location in self.pre_hashed:
+                raise KeepAsWritten(location)
         found = self.hashed_files.get(_clean(name))
         if found is None:
             found = self._fallback.get(name)
@@ -216,13 +240,15 @@ class _Processor:
         static_url: str,
         js_imports: bool,
         strict: bool,
+        pre_hashed: re.Pattern[str] | None = None,
     ) -> None:
         self.files = files
         self.static_url = static_url
         self.js_imports = js_imports
         self.strict = strict
         self.digests = _hash_all(files)
-        self.resolver = _Resolver(files, self.digests)
+        kept = frozenset(name for name in files if pre_hashed and is_pre_hashed(name, pre_hashed))
+        self.resolver = _Resolver(files, self.digests, kept)
         self.warnings: list[str] = []
         self._texts: dict[str, str] = {}
 
@@ -310,6 +336,7 @@ def post_process_contents(
     js_imports: bool = True,
     strict: bool = True,
     max_passes: int = 5,
+    pre_hashed: re.Pattern[str] | None = None,
 ) -> ProcessResult:
     """Hash and rewrite ``files`` (POSIX relative name → bytes) as Django does.
 
@@ -322,18 +349,25 @@ def post_process_contents(
     :class:`~devstatic.manifest.rewrite.MissingReferenceError` (``strict``) or
     is left unchanged with a warning; names that do not settle raise
     :class:`MaxPassesExceededError`.
+
+    A file whose name ``pre_hashed`` matches (see :func:`is_pre_hashed`) already
+    carries its content hash: it keeps its name and its bytes, and references to it
+    are left exactly as written.
     """
     if max_passes < 0:
         raise ValueError(f"max_passes must be 0 or more, not {max_passes}.")
-    processor = _Processor(files, effective_static_url(static_url), js_imports, strict)
+    processor = _Processor(files, effective_static_url(static_url), js_imports, strict, pre_hashed)
     hashed_files = processor.resolver.hashed_files
     digests = processor.digests
     order = sorted(files, key=_path_level, reverse=True)
-    adjustable = [name for name in order if is_adjustable(name)]
+    kept = processor.resolver.pre_hashed
+    adjustable = [name for name in order if is_adjustable(name) and name not in kept]
     rewritten: dict[str, _Rewritten] = {}
 
     for name in order:
-        if is_adjustable(name):
+        if name in kept:
+            hashed_files[_clean(name)] = _clean(name)
+        elif is_adjustable(name):
             done = rewritten[name] = processor.rewrite(name, first_pass=True)
             hashed_files[_clean(name)] = done.hashed
         else:

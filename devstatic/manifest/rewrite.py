@@ -47,7 +47,9 @@ __all__ = [
     "JS_IGNORED",
     "JS_IMPORT_RULES",
     "JS_SOURCE_MAP_RULES",
+    "JS_STATIC_IMPORT_RULES",
     "FileNotCollected",
+    "KeepAsWritten",
     "MissingReferenceError",
     "Reference",
     "Rule",
@@ -57,6 +59,7 @@ __all__ = [
     "is_adjustable",
     "rewrite_references",
     "rules_for",
+    "static_import_specifiers",
 ]
 
 #: Text in which a CSS match is ignored: block comments, backslash escapes and
@@ -137,34 +140,45 @@ JS_SOURCE_MAP_RULES: tuple[Rule, ...] = (
     ),
 )
 
-JS_IMPORT_RULES: tuple[Rule, ...] = (
-    _rule(
-        r"""(?P<matched>import(?P<import>[\s\{][^;]*?|\*\s*as\s*\w+)"""
-        r"""\s*from\s*['"](?P<url>[./].*?)["'])""",
-        """import%(import)s from "%(url)s\"""",
-        JS_IGNORED,
-        "import",
-    ),
-    _rule(
-        r"""(?P<matched>export(?P<exports>[\s\{][^;]*?)"""
-        r"""\s*from\s*["'](?P<url>[./].*?)["'])""",
-        """export%(exports)s from "%(url)s\"""",
-        JS_IGNORED,
-        "export",
-    ),
-    _rule(
-        r"""(?P<matched>import\s*['"](?P<url>[./].*?)["'])""",
-        """import"%(url)s\"""",
-        JS_IGNORED,
-        "import",
-    ),
-    _rule(
-        r"""(?P<matched>import\(["'](?P<url>[./].*?)["']\))""",
-        """import("%(url)s")""",
-        JS_IGNORED,
-        "import(",
-    ),
-)
+
+def _js_import_rules(url: str) -> tuple[Rule, ...]:
+    """Django's four JS import rules, with ``url`` as the pattern of the specifier."""
+    return (
+        _rule(
+            r"""(?P<matched>import(?P<import>[\s\{][^;]*?|\*\s*as\s*\w+)"""
+            r"""\s*from\s*['"](?P<url>""" + url + r""")["'])""",
+            """import%(import)s from "%(url)s\"""",
+            JS_IGNORED,
+            "import",
+        ),
+        _rule(
+            r"""(?P<matched>export(?P<exports>[\s\{][^;]*?)"""
+            r"""\s*from\s*["'](?P<url>""" + url + r""")["'])""",
+            """export%(exports)s from "%(url)s\"""",
+            JS_IGNORED,
+            "export",
+        ),
+        _rule(
+            r"""(?P<matched>import\s*['"](?P<url>""" + url + r""")["'])""",
+            """import"%(url)s\"""",
+            JS_IGNORED,
+            "import",
+        ),
+        _rule(
+            r"""(?P<matched>import\(["'](?P<url>""" + url + r""")["']\))""",
+            """import("%(url)s")""",
+            JS_IGNORED,
+            "import(",
+        ),
+    )
+
+
+#: Django's rules: only specifiers starting with ``.`` or ``/`` are rewritten.
+JS_IMPORT_RULES: tuple[Rule, ...] = _js_import_rules(r"[./].*?")
+
+#: The same rules for any specifier (bare ones too), without ``import()``: what the
+#: import map's ``modulepreload`` follows (a dynamic import is not preloaded).
+JS_STATIC_IMPORT_RULES: tuple[Rule, ...] = _js_import_rules(r"""[^'"\n]+?""")[:3]
 
 _JS_ALL_RULES = JS_SOURCE_MAP_RULES + JS_IMPORT_RULES
 
@@ -227,6 +241,15 @@ class FileNotCollected(LookupError):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+class KeepAsWritten(LookupError):
+    """Raised by a ``stored_name`` callback: leave this reference exactly as written.
+
+    For a pre-hashed target (a bundler's ``chunk-3f2a9c1d.js``): its name is final, so
+    even Django's normalisation of the matched text (``import "x"`` → ``import"x"``)
+    would be a change for nothing.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,6 +518,8 @@ class _Rewriter:
         lookup = _lookup_name(name)
         try:
             hashed = name if lookup is None else self.stored_name(lookup)
+        except KeepAsWritten:
+            return matched
         except FileNotCollected as exc:
             reference = Reference(self.source, self._line(match), matched, exc.name)
             if self.on_missing is None:
@@ -533,3 +558,25 @@ def rewrite_references(
         return text
     rewriter = _Rewriter(source, text, stored_name, effective_static_url(static_url), on_missing)
     return rewriter.run(rules)
+
+
+def static_import_specifiers(text: str) -> list[str]:
+    """The specifiers of a JS module's static imports, in source order, each once.
+
+    ``import x from "lit"``, ``export * from "./a.js"`` and ``import "./b.js"`` found
+    by Django's own rules (:data:`JS_STATIC_IMPORT_RULES`: any specifier, bare ones
+    too), skipping comments and strings as the rewriting does; ``import()`` is not
+    static and is left out. The import map follows these for ``modulepreload``.
+    """
+    found: list[tuple[int, str]] = []
+    folded = _fold(text)
+    blocks = _IgnoredBlocks(JS_IGNORED, text)
+
+    def record(match: re.Match[str]) -> str:
+        if not blocks.contains(match.start()):
+            found.append((match.start("url"), match["url"]))
+        return match["matched"]
+
+    for rule in JS_STATIC_IMPORT_RULES:
+        _sub(rule, text, folded, record)
+    return list(dict.fromkeys(url for _, url in sorted(found)))

@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from devstatic.compress import check_codings, siblings
-from devstatic.exceptions import ImproperlyConfigured, StorageError
-from devstatic.manifest.manifest import load_manifest, manifest_json
+from devstatic.exceptions import StorageError
+from devstatic.manifest.integrity import integrity_table
+from devstatic.manifest.manifest import load_manifest, load_manifest_integrity, manifest_json
 from devstatic.manifest.process import (
     MaxPassesExceededError,
     MissingReferenceError,
@@ -28,6 +29,7 @@ from devstatic.manifest.process import (
 from devstatic.settings import Settings
 from devstatic.storage.base import Storage
 from devstatic.storage.filesystem import FileSystemStorage
+from devstatic.storage.manifest_options import ManifestOptions
 
 logger = logging.getLogger("devstatic")
 
@@ -39,20 +41,31 @@ class ManifestFilesMixin(Storage):
       ``collectstatic``, and ``static()`` of a name the manifest lacks raises
       ``ValueError``; false keeps the original name and warns.
     - ``js-imports`` (default true): rewrite JS ``import``/``export ... from`` as Django
-      does with ``support_js_module_import_aggregation``; false gives Django's default.
+      does with ``support_js_module_import_aggregation``; false gives Django's default;
+      ``"importmap"`` leaves imports as written and lets ``importmap()`` map every
+      module's plain URL to its hashed URL (changing a module renames only it).
+    - ``integrity`` (default none): ``"sha256"``, ``"sha384"`` or ``"sha512"`` records
+      each file's subresource integrity in ``staticfiles.json`` (``"integrity"``).
+    - ``pre-hashed`` (default Propshaft's ``-HASH.digested.``): a regular expression
+      searched in file names; such files keep their name and bytes, unrenamed.
     - ``compress`` (default none): ``["br", "gz"]`` writes precompressed siblings of the
       hashed files.
+
+    ``self.manifest_options`` holds the parsed options (:class:`ManifestOptions`);
+    ``manifest_strict`` and ``js_imports`` (whether imports are rewritten) mirror it.
     """
 
     manifest_name = "staticfiles.json"
 
     def __init__(self, settings: Settings, **options: Any) -> None:
-        self.manifest_strict = _bool_option(options, "manifest_strict", True)
-        self.js_imports = _bool_option(options, "js_imports", True)
+        self.manifest_options = ManifestOptions.pop_from(options)
+        self.manifest_strict = self.manifest_options.strict
+        self.js_imports = self.manifest_options.rewrite_js_imports
         self.compress = check_codings(options.pop("compress", ()))
         super().__init__(settings, **options)
         self._lock = threading.Lock()
         self._paths: dict[str, str] | None = None
+        self._integrity: dict[str, str] = {}
         self._loaded_version: object = None
         self._pending_manifest: bytes | None = None
         #: Source bytes a batch copy of this run kept for ``post_process`` (by name).
@@ -88,6 +101,7 @@ class ManifestFilesMixin(Storage):
                     static_url=self.settings.static_path,
                     js_imports=self.js_imports,
                     strict=self.manifest_strict,
+                    pre_hashed=self.manifest_options.pre_hashed,
                 )
             except (MissingReferenceError, MaxPassesExceededError, ValueError) as exc:
                 raise StorageError(f"post-processing stopped: {exc}") from exc
@@ -114,7 +128,13 @@ class ManifestFilesMixin(Storage):
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-        self._pending_manifest = manifest_json(result.hashed_files, result.manifest_hash)
+        algorithm = self.manifest_options.integrity
+        table = (
+            None
+            if algorithm is None
+            else integrity_table(result.hashed_files, result.contents, algorithm)
+        )
+        self._pending_manifest = manifest_json(result.hashed_files, result.manifest_hash, table)
         return [(name, result.hashed_files.get(name, name), True) for name in names]
 
     def finish(self) -> None:
@@ -150,10 +170,19 @@ class ManifestFilesMixin(Storage):
                 data = self.read_bytes(self.manifest_name)
             except (FileNotFoundError, KeyError):
                 paths: dict[str, str] = {}
+                integrity: dict[str, str] = {}
             else:
                 paths, _ = load_manifest(data)
-            self._paths, self._loaded_version = paths, version
+                integrity = load_manifest_integrity(data)
+            self._paths, self._integrity, self._loaded_version = paths, integrity, version
             return paths
+
+    def manifest_integrity(self) -> dict[str, str]:
+        """The manifest's ``integrity`` table (plain name → ``sha384-...``); ``{}`` when
+        collectstatic ran without the ``integrity`` option."""
+        self.manifest_paths()
+        with self._lock:
+            return self._integrity
 
     def hashed_name(self, name: str) -> str:
         """The hashed name of ``name``; ``ValueError`` when the manifest lacks it (strict)."""
@@ -192,14 +221,3 @@ KEEP_LIMIT = 256 << 20
 def _read(source: Path) -> bytes:
     with open(source, "rb") as handle:
         return handle.read()
-
-
-def _bool_option(options: dict[str, Any], name: str, default: bool) -> bool:
-    """A true/false storage option; ``"false"`` (a string) would be truthy, so refuse it."""
-    value = options.pop(name, default)
-    if not isinstance(value, bool):
-        key = name.replace("_", "-")
-        raise ImproperlyConfigured(
-            f"storage-options {key} must be true or false (without quotes), not {value!r}."
-        )
-    return value
