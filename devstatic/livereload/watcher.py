@@ -7,18 +7,20 @@ the path below ``static/`` for a package, minus anything the ignore patterns hid
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+import anyio
+
 from devstatic.blocking import run_blocking
 from devstatic.finders import BaseFinder, Location
 from devstatic.ignore import IgnoreMatcher
+from devstatic.livereload.loops import spawn
 
 logger = logging.getLogger("devstatic")
 
@@ -27,6 +29,8 @@ logger = logging.getLogger("devstatic")
 STEP_MS = 50
 #: The longest burst: a ``git checkout`` that keeps writing still reports every 1.6 s.
 DEBOUNCE_MS = 1600
+#: How long ``stop`` waits for the watch task before cancelling it.
+STOP_TIMEOUT = 1.0
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,14 @@ def expand_new_folders(added: Iterable[str]) -> list[str]:
 class Watcher:
     """One ``awatch`` over all roots, reporting each burst of served paths to ``publish``.
 
-    ``start`` runs it as a task of the running loop; ``stop`` sets the stop event (the
-    watch thread notices it within one step) and waits for the task, so the process
-    never waits on a watcher at exit.
+    The interface live reload relies on, kept small so another source of bursts (the
+    resolver's inotify feed) can take its place: ``start``, ``request_stop``, ``stop``,
+    ``running``, and ``bursts()``, the async iterator of served paths that ``start``
+    feeds to ``publish``.
+
+    ``start`` runs it beside the server's tasks (``loops.spawn``); ``stop`` sets the stop
+    event (the watch thread notices it within one step) and waits for the task, so the
+    process never waits on a watcher at exit. anyio only: asyncio and trio alike.
     """
 
     def __init__(
@@ -131,39 +140,59 @@ class Watcher:
         self.publish = publish
         self.step_ms = step_ms
         self.debounce_ms = debounce_ms
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        # Made by ``start``: an anyio event belongs to the loop that is running.
+        self._stop: anyio.Event | None = None
+        self._done: anyio.Event | None = None
+        self._scope: anyio.CancelScope | None = None
+        self._task: object = None
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._done is not None and not self._done.is_set()
 
     def start(self) -> None:
-        if self._task is None:
-            self._stop = asyncio.Event()
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        if self.running:
+            return
+        self._stop = anyio.Event()
+        self._done = anyio.Event()
+        self._task = spawn(self._main)  # keep a reference: asyncio holds tasks weakly
 
     def request_stop(self) -> None:
         """Ask the watch thread to end (safe to call from a signal callback on the loop)."""
-        self._stop.set()
+        if self._stop is not None:
+            self._stop.set()
 
     async def stop(self) -> None:
         self.request_stop()
-        task, self._task = self._task, None
-        if task is None or task.done():
+        done = self._done
+        if done is None or done.is_set():
             return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout=1.0)
-        except (TimeoutError, asyncio.CancelledError):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        with anyio.move_on_after(STOP_TIMEOUT):
+            await done.wait()
+        if not done.is_set() and self._scope is not None:
+            self._scope.cancel()
 
     def served(self, changed: list[str], added: list[str]) -> list[str]:
         """The served paths of one burst (stats the files: run it off the loop)."""
         return served_paths([*changed, *expand_new_folders(added)], self.roots, self.ignored)
 
-    async def _run(self) -> None:
+    async def _main(self) -> None:
+        done = self._done
+        try:
+            with anyio.CancelScope() as self._scope:
+                # aclosing: a cancelled watch releases its inotify descriptor at once.
+                async with contextlib.aclosing(self.bursts()) as bursts:
+                    async for paths in bursts:
+                        self.publish(paths)
+        except Exception:  # serving must go on whatever happens to live reload
+            logger.exception("devstatic live reload stopped watching")
+        finally:
+            self._scope = None
+            if done is not None:
+                done.set()
+
+    async def bursts(self) -> AsyncGenerator[list[str], None]:
+        """The served paths of each burst of changes, until ``request_stop``."""
         from watchfiles import Change, awatch
 
         # Each folder once, by its real path (watch_roots maps that spelling too).
@@ -173,18 +202,20 @@ class Watcher:
         if not folders:
             return
         try:
-            async for changes in awatch(
+            watching = awatch(
                 *folders,
                 watch_filter=None,
                 step=self.step_ms,
                 debounce=self.debounce_ms,
                 stop_event=self._stop,
-            ):
-                added = [path for change, path in changes if change == Change.added]
-                changed = [path for _change, path in changes]
-                paths = await run_blocking(self.served, changed, added)
-                if paths:
-                    self.publish(paths)
+            )
+            async with contextlib.aclosing(watching):
+                async for changes in watching:
+                    added = [path for change, path in changes if change == Change.added]
+                    changed = [path for _change, path in changes]
+                    paths = await run_blocking(self.served, changed, added)
+                    if paths:
+                        yield paths
         except FileNotFoundError as exc:
             logger.warning("devstatic live reload stopped watching: %s", exc)
         except Exception as exc:  # the inotify limit, permissions: serving must go on
