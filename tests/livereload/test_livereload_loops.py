@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 
 from devstatic import Settings, StaticFilesMiddleware
 from devstatic.livereload.events import Broadcaster, format_event, stream_events
-from devstatic.livereload.loops import soon_on_this_loop, spawn
+from devstatic.livereload.loops import soon_on_this_loop
 
 SAFETY = 10.0  # seconds: a bound on a hung test, never a speed assertion
 LOOPS = ["asyncio", "trio"]
@@ -218,32 +218,6 @@ def test_without_lifespan_the_script_request_starts_the_watcher_and_stop_ends_it
 
 
 # -- what anyio does not offer: loops.py ------------------------------------------------
-
-
-async def outlives_its_caller() -> None:
-    started = anyio.Event()
-    release = anyio.Event()
-    finished = anyio.Event()
-    handles: list[object] = []
-
-    async def background() -> None:
-        started.set()
-        await release.wait()
-        finished.set()
-
-    async with anyio.create_task_group() as caller:
-        caller.start_soon(_spawn_and_return, background, handles)
-    await started.wait()
-    release.set()
-    await finished.wait()
-
-
-async def _spawn_and_return(run: Callable[[], Awaitable[None]], keep: list[object]) -> None:
-    keep.append(spawn(run))
-
-
-def test_a_spawned_task_outlives_the_task_that_started_it(loop: str) -> None:
-    run(loop, outlives_its_caller)
 
 
 async def callback_from_a_signal_handler() -> None:
