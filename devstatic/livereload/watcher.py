@@ -148,8 +148,9 @@ class Watcher:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        if self.running:
+        if self.running and not self._stop.is_set():
             return
+        # A thread still ending after a stop keeps its own (set) event and ends alone.
         self._stop = threading.Event()
         soon = soon_on_this_loop()
         self._thread = threading.Thread(
