@@ -115,10 +115,10 @@ async def _relay(bursts: Bursts, send: Send, heartbeat: float) -> None:
             try:
                 paths = await bursts.receive()
             except anyio.EndOfStream:  # the server is stopping
-                await send({"type": "http.response.body", "body": b""})
-                return
+                break
         body = PING if paths is None else format_event(paths)
         await send({"type": "http.response.body", "body": body, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def stream_events(

@@ -63,7 +63,7 @@ class LiveReload:
         self._started = True
         self.broadcaster.reopen()
         self.watcher.start()
-        soon = soon_on_this_loop()  # asyncio or trio: a signal handler must not end streams
+        soon = soon_on_this_loop()  # the handler hands the work to the loop (asyncio or trio)
         self._undo_signals = chain_exit_signals(lambda: soon(self._end_streams))
 
     def _end_streams(self) -> None:

@@ -92,6 +92,28 @@ def test_a_client_that_goes_away_is_dropped(loop: str) -> None:
     run(loop, client_goes_away)
 
 
+async def send_fails() -> None:
+    broadcaster = Broadcaster()
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        if len(sent) > 2:  # the client went away between two events
+            raise OSError("connection closed")
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(stream_events, never_leaves, send, broadcaster)
+        while broadcaster.subscribers == 0:
+            await anyio.sleep(0.01)
+        broadcaster.publish(["a.css"])
+    assert broadcaster.subscribers == 0
+    assert sent[-1]["body"] == format_event(["a.css"])
+
+
+def test_a_send_to_a_client_that_has_gone_ends_the_stream_quietly(loop: str) -> None:
+    run(loop, send_fails)
+
+
 async def heartbeat() -> None:
     broadcaster = Broadcaster()
     send, received = messages()
