@@ -8,15 +8,18 @@ reconnecting. A comment every 15 s keeps proxies and the browser from timing it 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+Bursts = MemoryObjectReceiveStream[list[str]]
 
 HEARTBEAT_SECONDS = 15.0
 #: Bursts queued for a client that reads slowly; more are dropped (the page reloads anyway).
@@ -30,6 +33,8 @@ HEADERS = [
     (b"x-accel-buffering", b"no"),
 ]
 
+PING = b": ping\n\n"
+
 
 def format_event(paths: list[str]) -> bytes:
     """One SSE event: ``data: {"paths": [...]}`` and the blank line that ends it."""
@@ -37,39 +42,52 @@ def format_event(paths: list[str]) -> bytes:
 
 
 class Broadcaster:
-    """Fans each burst out to every subscribed stream; ``close`` ends them all."""
+    """Fans each burst out to every subscribed stream; ``close`` ends them all.
+
+    Each stream reads its own anyio memory stream (asyncio and trio alike); closing the
+    sending end is what tells a reader the server is stopping.
+    """
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[list[str] | None]] = set()
+        self._streams: dict[MemoryObjectSendStream[list[str]], Bursts] = {}
         self.closed = False
 
     @property
     def subscribers(self) -> int:
-        return len(self._queues)
+        return len(self._streams)
 
     @contextlib.contextmanager
-    def subscribe(self) -> Iterator[asyncio.Queue[list[str] | None]]:
-        queue: asyncio.Queue[list[str] | None] = asyncio.Queue(QUEUE_SIZE)
+    def subscribe(self) -> Iterator[Bursts]:
+        """A stream of bursts that ends (``anyio.EndOfStream``) when the broadcaster closes."""
+        sender, bursts = anyio.create_memory_object_stream[list[str]](QUEUE_SIZE)
         if self.closed:
-            queue.put_nowait(None)
-        self._queues.add(queue)
+            sender.close()
+        else:
+            self._streams[sender] = bursts
         try:
-            yield queue
+            yield bursts
         finally:
-            self._queues.discard(queue)
+            self._streams.pop(sender, None)
+            sender.close()
+            bursts.close()
 
     def publish(self, paths: list[str]) -> None:
-        for queue in self._queues:
-            with contextlib.suppress(asyncio.QueueFull):
-                queue.put_nowait(paths)
+        for sender in self._streams:
+            with contextlib.suppress(anyio.WouldBlock, anyio.BrokenResourceError):
+                sender.send_nowait(paths)
 
     def close(self) -> None:
-        """End every stream, now and later (streams opened after this end at once)."""
+        """End every stream, now and later (streams opened after this end at once).
+
+        Bursts still queued are dropped: a page told the server is going reconnects and
+        reloads anyway.
+        """
         self.closed = True
-        for queue in self._queues:
-            while queue.full():
-                queue.get_nowait()
-            queue.put_nowait(None)
+        streams, self._streams = self._streams, {}
+        for sender, bursts in streams.items():
+            while bursts.statistics().current_buffer_used:
+                bursts.receive_nowait()
+            sender.close()
 
     def reopen(self) -> None:
         """Accept streams again (a server that starts its lifespan anew in one process)."""
@@ -84,6 +102,25 @@ async def wait_for_disconnect(receive: Receive) -> None:
             return
 
 
+async def _cancel_when_gone(receive: Receive, scope: anyio.CancelScope) -> None:
+    await wait_for_disconnect(receive)
+    scope.cancel()
+
+
+async def _relay(bursts: Bursts, send: Send, heartbeat: float) -> None:
+    """Send each burst as an event, and a comment after ``heartbeat`` idle seconds."""
+    while True:
+        paths: list[str] | None = None
+        with anyio.move_on_after(heartbeat):
+            try:
+                paths = await bursts.receive()
+            except anyio.EndOfStream:  # the server is stopping
+                break
+        body = PING if paths is None else format_event(paths)
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
 async def stream_events(
     receive: Receive,
     send: Send,
@@ -92,37 +129,21 @@ async def stream_events(
     head: bool = False,
     heartbeat: float = HEARTBEAT_SECONDS,
 ) -> None:
-    """Answer ``GET __devstatic__/events`` until the client leaves or the server stops."""
+    """Answer ``GET __devstatic__/events`` until the client leaves or the server stops.
+
+    Two tasks of one task group: one relays bursts, the other waits for
+    ``http.disconnect`` and cancels both, so a closed tab is dropped at once.
+    """
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     if head:
         await send({"type": "http.response.body", "body": b""})
         return
-    with broadcaster.subscribe() as queue:
+    with broadcaster.subscribe() as bursts:
         # A first line lets the browser fire ``open`` at once, whatever the server buffers.
         await send({"type": "http.response.body", "body": b": devstatic\n\n", "more_body": True})
-        gone = asyncio.ensure_future(wait_for_disconnect(receive))
-        burst: asyncio.Future[list[str] | None] = asyncio.ensure_future(queue.get())
-        try:
-            while True:
-                waiting: set[asyncio.Future[Any]] = {gone, burst}
-                done, _ = await asyncio.wait(
-                    waiting, timeout=heartbeat, return_when=asyncio.FIRST_COMPLETED
-                )
-                if gone in done:
-                    return
-                if burst not in done:
-                    await send(
-                        {"type": "http.response.body", "body": b": ping\n\n", "more_body": True}
-                    )
-                    continue
-                paths = burst.result()
-                if paths is None:
-                    break
-                await send(
-                    {"type": "http.response.body", "body": format_event(paths), "more_body": True}
-                )
-                burst = asyncio.ensure_future(queue.get())
-            await send({"type": "http.response.body", "body": b""})
-        finally:
-            gone.cancel()
-            burst.cancel()
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(_cancel_when_gone, receive, tasks.cancel_scope)
+            # ASGI servers raise OSError on a send to a client that has gone: done.
+            with contextlib.suppress(OSError):
+                await _relay(bursts, send, heartbeat)
+            tasks.cancel_scope.cancel()

@@ -7,8 +7,6 @@ and stops at lifespan shutdown or when the server is told to exit.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from importlib.resources import files
@@ -21,6 +19,7 @@ from devstatic.livereload import EVENTS_PATH, SCRIPT_PATH, script_tag
 from devstatic.livereload.events import Broadcaster, stream_events
 from devstatic.livereload.feedwatch import FeedSource, LiveWatcher
 from devstatic.livereload.inject import HtmlInjector, without_file_sending
+from devstatic.livereload.loops import soon_on_this_loop
 from devstatic.livereload.signals import chain_exit_signals
 from devstatic.livereload.watcher import watch_roots
 from devstatic.responder import RequestInfo
@@ -70,13 +69,8 @@ class LiveReload:
         self._started = True
         self.broadcaster.reopen()
         self.watcher.start()
-        loop = asyncio.get_running_loop()
-
-        def on_exit() -> None:
-            with contextlib.suppress(RuntimeError):  # the loop is already closed
-                loop.call_soon_threadsafe(self._end_streams)
-
-        self._undo_signals = chain_exit_signals(on_exit)
+        soon = soon_on_this_loop()  # the handler hands the work to the loop (asyncio or trio)
+        self._undo_signals = chain_exit_signals(lambda: soon(self._end_streams))
 
     def _end_streams(self) -> None:
         self.broadcaster.close()

@@ -1,16 +1,16 @@
 """Watching the finder locations and naming changed files as the browser requests them.
 
-One ``watchfiles.awatch`` covers every location. ``served_paths`` (pure) turns the
+One ``watchfiles.watch``, in a thread, covers every location. ``served_paths`` (pure) turns the
 file-system paths of a burst into served paths: ``prefix/relative`` for a ``dirs`` pair,
 the path below ``static/`` for a package, minus anything the ignore patterns hide.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import cast
 from devstatic.blocking import run_blocking
 from devstatic.finders import BaseFinder, Location
 from devstatic.ignore import IgnoreMatcher
+from devstatic.livereload.loops import Soon, soon_on_this_loop
 
 logger = logging.getLogger("devstatic")
 
@@ -27,6 +28,8 @@ logger = logging.getLogger("devstatic")
 STEP_MS = 50
 #: The longest burst: a ``git checkout`` that keeps writing still reports every 1.6 s.
 DEBOUNCE_MS = 1600
+#: How long ``stop`` waits for the watch thread (it ends within one step once asked).
+STOP_TIMEOUT = 1.0
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,17 @@ def expand_new_folders(added: Iterable[str]) -> list[str]:
 
 
 class Watcher:
-    """One ``awatch`` over all roots, reporting each burst of served paths to ``publish``.
+    """One ``watchfiles.watch`` over all roots, reporting each burst of served paths.
 
-    ``start`` runs it as a task of the running loop; ``stop`` sets the stop event (the
-    watch thread notices it within one step) and waits for the task, so the process
-    never waits on a watcher at exit.
+    The interface live reload relies on, kept small so another source of bursts (the
+    resolver's inotify feed) can take its place: ``start`` (on the running loop),
+    ``request_stop`` (safe from a signal callback), ``await stop()``, ``running``, and
+    ``publish(paths)`` called on the loop for each burst.
+
+    The watch runs in a daemon thread of its own, not in a task: a server that stops
+    its event loop without a lifespan shutdown (daphne) can then never be kept alive by
+    it, and asyncio and trio are served alike (``loops.soon_on_this_loop`` hands each
+    burst to the loop).
     """
 
     def __init__(
@@ -131,40 +140,41 @@ class Watcher:
         self.publish = publish
         self.step_ms = step_ms
         self.debounce_ms = debounce_ms
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        if self._task is None:
-            self._stop = asyncio.Event()
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        if self.running and not self._stop.is_set():
+            return
+        # A thread still ending after a stop keeps its own (set) event and ends alone.
+        self._stop = threading.Event()
+        soon = soon_on_this_loop()
+        self._thread = threading.Thread(
+            target=self._watch, args=(self._stop, soon), name="devstatic-watch", daemon=True
+        )
+        self._thread.start()
 
     def request_stop(self) -> None:
-        """Ask the watch thread to end (safe to call from a signal callback on the loop)."""
+        """Ask the watch thread to end within one step (safe from a signal callback)."""
         self._stop.set()
 
     async def stop(self) -> None:
         self.request_stop()
-        task, self._task = self._task, None
-        if task is None or task.done():
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout=1.0)
-        except (TimeoutError, asyncio.CancelledError):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            await run_blocking(thread.join, STOP_TIMEOUT)
 
     def served(self, changed: list[str], added: list[str]) -> list[str]:
         """The served paths of one burst (stats the files: run it off the loop)."""
         return served_paths([*changed, *expand_new_folders(added)], self.roots, self.ignored)
 
-    async def _run(self) -> None:
-        from watchfiles import Change, awatch
+    def _watch(self, stop: threading.Event, soon: Soon) -> None:
+        """The watch thread: each burst's served paths go to ``publish`` on the loop."""
+        from watchfiles import Change, watch
 
         # Each folder once, by its real path (watch_roots maps that spelling too).
         folders = sorted({os.path.realpath(r.root) for r in self.roots if os.path.isdir(r.root)})
@@ -173,18 +183,18 @@ class Watcher:
         if not folders:
             return
         try:
-            async for changes in awatch(
+            for changes in watch(
                 *folders,
                 watch_filter=None,
                 step=self.step_ms,
                 debounce=self.debounce_ms,
-                stop_event=self._stop,
+                stop_event=stop,
+                raise_interrupt=False,
             ):
                 added = [path for change, path in changes if change == Change.added]
-                changed = [path for _change, path in changes]
-                paths = await run_blocking(self.served, changed, added)
-                if paths:
-                    self.publish(paths)
+                paths = self.served([path for _change, path in changes], added)
+                if paths and not stop.is_set():
+                    soon(functools.partial(self.publish, paths))
         except FileNotFoundError as exc:
             logger.warning("devstatic live reload stopped watching: %s", exc)
         except Exception as exc:  # the inotify limit, permissions: serving must go on

@@ -1,4 +1,4 @@
-"""The event stream and the client script over real uvicorn, and the service's lifecycle."""
+"""The event stream and the client script over real uvicorn; live_reload = false."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import json
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ from livereload_support import Server
 from starlette.applications import Starlette
 
 from devstatic import Settings, StaticFilesMiddleware
-from devstatic.livereload.events import Broadcaster, format_event, stream_events
 
 SAFETY = 10.0  # seconds: a bound on a hung test, never a speed assertion
 RELOAD_SAFETY = 30.0  # seconds: the same for a whole uvicorn --reload cycle
@@ -124,7 +123,9 @@ async def test_reload_js_is_served_as_javascript(server: Server) -> None:
     assert star.status_code == 304
 
 
-# -- in-process: the service's lifecycle and live_reload = false -------------------------
+# -- in-process: live_reload = false and the endpoints ---------------------------------
+# (The stream, heartbeat, disconnects and the service's lifecycle on asyncio and trio:
+# test_livereload_loops.py.)
 
 
 def middleware(folder: Path, **overrides: Any) -> StaticFilesMiddleware:
@@ -134,120 +135,6 @@ def middleware(folder: Path, **overrides: Any) -> StaticFilesMiddleware:
 
 def client(app: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-
-async def run_lifespan(app: Any, *messages: str) -> list[str]:
-    """Send lifespan ``messages`` to ``app`` and return what it answered."""
-    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    for message in messages:
-        inbox.put_nowait({"type": message})
-    answers: list[str] = []
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        answers.append(message["type"])
-
-    await asyncio.wait_for(
-        app({"type": "lifespan", "asgi": {"version": "3.0"}}, inbox.get, send), SAFETY
-    )
-    return answers
-
-
-async def test_lifespan_startup_starts_the_watcher_and_shutdown_stops_it(tmp_path: Path) -> None:
-    app = middleware(tmp_path)
-    assert app.live is not None
-    ended: list[bool] = []
-
-    async def receive() -> dict[str, Any]:
-        if not app.live.watcher.running:  # type: ignore[union-attr]
-            return {"type": "lifespan.startup"}
-        ended.append(app.live.broadcaster.closed)  # type: ignore[union-attr]
-        return {"type": "lifespan.shutdown"}
-
-    sent: list[str] = []
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message["type"])
-
-    await asyncio.wait_for(
-        app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send), SAFETY
-    )
-    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-    assert ended == [False]
-    assert not app.live.watcher.running
-    assert app.live.broadcaster.closed
-
-
-async def test_without_lifespan_the_first_script_request_starts_the_watcher(tmp_path: Path) -> None:
-    app = middleware(tmp_path)
-    assert app.live is not None and not app.live.watcher.running
-    async with client(app) as http:
-        await http.get("/")
-        # An app request alone (an API call, a test client) starts no watcher ...
-        assert not app.live.watcher.running
-        # ... the first page that loads the reload script does.
-        await http.get("/static/__devstatic__/reload.js")
-    assert app.live.watcher.running
-    await app.live.stop()
-
-
-async def test_a_client_that_goes_away_is_dropped() -> None:
-    broadcaster = Broadcaster()
-    gone = asyncio.Event()
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        await gone.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    stream = asyncio.ensure_future(stream_events(receive, send, broadcaster))
-    while broadcaster.subscribers == 0:
-        await asyncio.sleep(0.01)
-    broadcaster.publish(["a.css"])
-    while len(sent) < 3:
-        await asyncio.sleep(0.01)
-    gone.set()
-    await asyncio.wait_for(stream, SAFETY)
-
-    assert broadcaster.subscribers == 0
-    assert sent[2]["body"] == format_event(["a.css"]) == b'data: {"paths": ["a.css"]}\n\n'
-
-
-async def test_closing_the_broadcaster_ends_streams_and_later_ones() -> None:
-    broadcaster = Broadcaster()
-
-    async def receive() -> dict[str, Any]:
-        await asyncio.Event().wait()  # the client never leaves
-        raise AssertionError
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        pass
-
-    stream = asyncio.ensure_future(stream_events(receive, send, broadcaster))
-    while broadcaster.subscribers == 0:
-        await asyncio.sleep(0.01)
-    broadcaster.close()
-    await asyncio.wait_for(stream, SAFETY)
-    await asyncio.wait_for(stream_events(receive, send, broadcaster), SAFETY)
-
-
-async def test_heartbeat_comment_is_sent_while_idle() -> None:
-    broadcaster = Broadcaster()
-    sent: list[bytes] = []
-
-    async def receive() -> dict[str, Any]:
-        await asyncio.Event().wait()
-        raise AssertionError
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message.get("body", b""))
-        if b": ping\n\n" in sent:
-            broadcaster.close()
-
-    await asyncio.wait_for(stream_events(receive, send, broadcaster, heartbeat=0.01), SAFETY)
-    assert b": ping\n\n" in sent
 
 
 async def test_live_reload_false_has_no_watcher_and_no_endpoints(tmp_path: Path) -> None:

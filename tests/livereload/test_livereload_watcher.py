@@ -146,3 +146,18 @@ async def test_a_folder_reached_through_a_symlink_is_watched(tmp_path: Path) -> 
         assert await watched.next() == ["a.css"]
     finally:
         await watched.watcher.stop()
+
+
+async def test_start_right_after_a_stop_request_watches_again(tmp_path: Path) -> None:
+    # A lifespan shutdown then startup in one process: the old watch thread is still
+    # ending (it notices the stop within one step) when the new start comes.
+    watched = Events(tmp_path)
+    watched.watcher.start()
+    await watched.until_watching()
+    watched.watcher.request_stop()
+    watched.watcher.start()
+    try:
+        await watched.until_watching()
+        assert watched.watcher.running
+    finally:
+        await watched.watcher.stop()
