@@ -230,21 +230,20 @@ class StaticFilesMiddleware:
         """Negotiate the representation, decide, and send it; the answer if it was whole
         and may be sent again for the same request while the file is unchanged."""
         accept_encoding = key[1][ACCEPT_ENCODING]
-        if entry.compressible and accept_encoding is not None:
-            rep, coding = await self.choose_representation(entry, accept_encoding)
+        if entry.vary and accept_encoding is not None:
+            rep, coding = choose_representation(entry, accept_encoding)
         else:
             rep, coding = entry.plain, None
-        vary = entry.compressible and self.resolver.has_variants(entry)
         # The same request for the same file version gets the same answer (a reload's
-        # dozens of identical conditional GETs): decide once, per representation.
-        memo = (key, coding, vary)
-        known = rep.decisions.get(memo)
-        if type(known) is Prepared:
+        # dozens of identical conditional GETs): decide once, per representation. The
+        # representation belongs to ``entry``, which was just found current.
+        known = rep.decisions.get(key)
+        if isinstance(known, Prepared):
             await send_prepared(send, known)
             return known
         request = RequestInfo.from_key(key)
         if known is not None:
-            decision = _copy(known)
+            decision = known
         else:
             validators = Validators(
                 size=rep.size,
@@ -253,16 +252,17 @@ class StaticFilesMiddleware:
                 last_modified=rep.last_modified,
                 content_type=entry.content_type,
                 content_encoding=coding,
-                vary=vary,
+                vary=entry.vary,
             )
             decision = decide(request, validators, now=int(time.time()))
             if (
-                _reusable(request, decision)
+                entry.trusted
+                and _reusable(request, decision)
                 and len(rep.decisions) < DECISIONS_PER_FILE
                 and sum(len(v) for v in key[1] if v is not None) <= MEMO_KEY_BYTES
             ):
                 prepared = prepare(decision, rep, head=request.method == "HEAD")
-                rep.decisions[memo] = prepared or _copy(decision)
+                rep.decisions[key] = prepared or decision
                 if prepared is not None:
                     await send_prepared(send, prepared)
                     return prepared
@@ -275,28 +275,6 @@ class StaticFilesMiddleware:
             receive=receive,
         )
         return None
-
-    async def choose_representation(
-        self, entry: FileEntry, accept_encoding: bytes
-    ) -> tuple[Representation, str | None]:
-        """The plain file or a precompressed sibling the client accepts (``br`` first).
-
-        Only called for a compressible file and a request with ``Accept-Encoding``.
-        """
-        header = accept_encoding.decode("latin-1")
-        available: list[str] = []
-        variants: dict[str, Representation] = {}
-        for coding in ("br", "gzip"):
-            if negotiate_encoding(header, (coding,)) is None:
-                continue
-            rep = await self.resolver.variant(entry, coding)
-            if rep is not None:
-                variants[coding] = rep
-                available.append(coding)
-        chosen = negotiate_encoding(header, tuple(available)) if available else None
-        if chosen is None:
-            return entry.plain, None
-        return variants[chosen], chosen
 
     async def not_found(self, send: Send, name: str, key: RequestKey) -> None:
         """404: in debug, the locations searched and close matches; else a bare line."""
@@ -325,17 +303,14 @@ def prefix_forms(prefix: str) -> tuple[bytes, ...]:
     return tuple(dict.fromkeys((prefix.encode("utf-8"), quoted, lower)))
 
 
-def _copy(decision: Decision | Prepared) -> Decision:
-    """A decision with its own header list (a wrapping middleware may edit it in place)."""
-    assert isinstance(decision, Decision)
-    return Decision(
-        decision.status,
-        list(decision.headers),
-        decision.body,
-        decision.ranges,
-        decision.part_heads,
-        decision.closing,
-    )
+def choose_representation(
+    entry: FileEntry, accept_encoding: bytes
+) -> tuple[Representation, str | None]:
+    """The plain file or a precompressed sibling the client accepts (``br`` first)."""
+    chosen = negotiate_encoding(accept_encoding.decode("latin-1"), tuple(entry.variants))
+    if chosen is None:
+        return entry.plain, None
+    return entry.variants[chosen], chosen
 
 
 def _reusable(request: RequestInfo, decision: Decision) -> bool:

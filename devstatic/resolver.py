@@ -11,6 +11,13 @@ re-watched, ``DEVSTATIC_INOTIFY=0``) every request re-checks the file's identity
 file that would now win. Either way, a file modified so recently that the file
 system's coarse clock could hide a second same-size write (git's "racy clean" problem)
 is never trusted from the cache: it is re-read and re-hashed until it settles.
+
+One rule decides every reuse (``Resolver.current``): an entry, the decisions kept on its
+representations and the middleware's whole answers are reused only while every path
+the lookup depended on is vouched for, by the feed or by ``stat``: the file, the
+precompressed siblings it read, the siblings and earlier candidates it found absent.
+Siblings are examined by the same function as the file (``Resolver._examine``), so they
+obey the same root, regular-file and hard-link rules.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ import hashlib
 import os
 import stat as stat_module
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import anyio
@@ -73,9 +81,10 @@ class Representation:
     decisions: dict[Hashable, Decision | Prepared] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class FileEntry:
-    """A resolved served path: the winning file, its type and what must stay absent."""
+    """A resolved served path: every file it was built from and every path that must stay
+    absent. Never changed after the lookup: a change on disk makes a new entry."""
 
     name: str
     source: str
@@ -83,18 +92,54 @@ class FileEntry:
     plain: Representation
     #: Earlier candidates that were missing; one appearing means a new winner.
     shadows: tuple[str, ...]
-    #: False when validation cannot be done with ``stat`` (an opaque custom finder).
+    #: False when some path it depends on cannot be validated with ``stat`` (an opaque
+    #: custom finder, an earlier candidate or a sibling that exists but is refused).
     cacheable: bool
     compressible: bool
-    #: Representations of ``name.br`` / ``name.gz``, keyed by coding; ``None`` if absent.
-    variants: dict[str, Representation | None] = field(default_factory=dict)
+    #: The usable precompressed siblings (``name.br`` / ``name.gz``) by content coding.
+    variants: Mapping[str, Representation] = field(default_factory=dict)
+    #: Siblings found absent; one appearing changes the answer.
+    absent_siblings: tuple[str, ...] = ()
     #: Every path this entry depends on is watched by the change feed.
     watched: bool = False
-    #: Whether a precompressed sibling exists, remembered while ``watched``.
-    vary: bool | None = None
+
+    @property
+    def vary(self) -> bool:
+        """Whether responses vary on ``Accept-Encoding`` (a sibling can be sent)."""
+        return bool(self.variants)
+
+    @property
+    def files(self) -> tuple[Representation, ...]:
+        """Every file read for this entry: the file, then its siblings."""
+        return (self.plain, *self.variants.values())
+
+    @property
+    def absent(self) -> tuple[str, ...]:
+        """Every path that was missing and must stay so."""
+        return self.shadows + self.absent_siblings
+
+    @property
+    def trusted(self) -> bool:
+        """Reusable at all: cacheable, and every file read had settled (not racy)."""
+        return self.cacheable and all(rep.settled for rep in self.files)
+
+    @property
+    def content_bytes(self) -> int:
+        """Bytes of file content this entry keeps in memory."""
+        return sum(len(rep.content) for rep in self.files if rep.content is not None)
 
 
-def read_representation(path: str, *, now_ns: int | None = None) -> Representation:
+class Refused(Enum):
+    """A path that exists but must not be served (not a regular file, out of its root,
+    unreadable): it neither shadows nor can be vouched for."""
+
+    REFUSED = "refused"
+
+
+REFUSED = Refused.REFUSED
+
+
+def read_representation(path: str, *, clock: Callable[[], int] = time.time_ns) -> Representation:
     """Stat, and for small files read and hash, ``path``. Raises ``OSError`` if unreadable."""
     with open(path, "rb", buffering=0) as handle:
         before = os.fstat(handle.fileno())
@@ -112,7 +157,7 @@ def read_representation(path: str, *, now_ns: int | None = None) -> Representati
         else:
             stable = True
             etag = f'"{before.st_ino:x}-{before.st_mtime_ns:x}-{before.st_size:x}"'
-    now = time.time_ns() if now_ns is None else now_ns
+    now = clock()
     newest = max(before.st_mtime_ns, before.st_ctime_ns)
     settled = stable and (before.st_size > HASH_LIMIT or now - newest > RACY_NS)
     mtime = int(before.st_mtime)
@@ -161,6 +206,8 @@ class Resolver:
         self._watching = False
         self._rescanning = False
         self._rescan_again = False
+        #: Nanoseconds now, for the racy-window check (a test may move it on).
+        self.clock: Callable[[], int] = time.time_ns
 
     def cached(self, name: str) -> bool:
         """Whether ``name`` has a cache entry (tests use it to prove the cache is in play)."""
@@ -181,24 +228,43 @@ class Resolver:
             if not self._watching:
                 return None
         entry = self._cache.get(name)
-        if entry is not None and self._still_valid(entry):
+        if entry is not None and self.current(entry):
             return entry
         return None
 
     def vouches_for(self, entry: FileEntry) -> bool:
-        """Whether ``entry`` is still what its name resolves to on the change feed's word
-        alone (watched, settled, nothing changed since): no ``stat``, no thread hop."""
+        """Whether something built from ``entry`` (a decision, a whole answer) may be
+        reused now: the change feed is read first, then ``current`` decides."""
         feed = self._feed
         if feed is not None and feed.pending():
             self._poll_changes()
-        # ``_still_valid`` for a watched entry, inline: this runs on every repeated request.
-        return (
-            self._watching
-            and entry.watched
-            and entry.cacheable
-            and entry.plain.settled
-            and self._cache.get(entry.name) is entry
-        )
+        return self.current(entry)
+
+    def current(self, entry: FileEntry) -> bool:
+        """THE freshness rule: ``entry`` still is what its name resolves to.
+
+        Only a trusted entry (cacheable, every file it read settled) is ever reused. A
+        watched one is vouched for by the live change feed while it is still the cached
+        entry (any event drops the cache); any other is checked with ``stat``: each file
+        it read is the same version and each path it found absent is still absent.
+        """
+        if not entry.trusted:
+            return False
+        if entry.watched and self._watching:
+            return self._cache.get(entry.name) is entry
+        for rep in entry.files:
+            try:
+                if version_of(os.stat(rep.path)) != rep.version:
+                    return False
+            except (OSError, ValueError):
+                return False
+        for path in entry.absent:
+            try:
+                os.stat(path)
+            except (OSError, ValueError):
+                continue
+            return False
+        return True
 
     @property
     def generation(self) -> int:
@@ -213,38 +279,13 @@ class Resolver:
         if self._want_watch and not self._watching and not self._rescanning:
             await self._rescan()
         entry = self._cache.get(name)
-        if entry is not None and self._still_valid(entry):
+        if entry is not None and self.current(entry):
             return entry
         generation = self._generation
         entry = await run_blocking(self._lookup, name)
         if generation == self._generation:
             self._remember(name, entry)
         return entry
-
-    async def variant(self, entry: FileEntry, coding: str) -> Representation | None:
-        """The precompressed sibling for ``coding`` (``br`` or ``gzip``), validated as the file."""
-        cached = entry.variants.get(coding)
-        watched = self._watching and entry.watched and coding in entry.variants
-        if watched and (cached is None or cached.settled):
-            return cached
-        suffix = dict(SIBLINGS)[coding]
-        path = entry.source + suffix
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
-            entry.variants[coding] = None
-            return None
-        if cached and cached.settled and cached.version == version_of(st):
-            return cached
-        if not stat_module.S_ISREG(st.st_mode):
-            entry.variants[coding] = None
-            return None
-        try:
-            rep: Representation | None = await run_blocking(read_representation, path)
-        except OSError:
-            rep = None
-        entry.variants[coding] = rep
-        return rep
 
     async def change_feed(self) -> ChangeFeed | None:
         """The inotify feed behind the cache, started or re-walked first if it needs it;
@@ -257,25 +298,6 @@ class Resolver:
         if self._want_watch and not self._watching:
             await self._rescan()
         return self._feed
-
-    def has_variants(self, entry: FileEntry) -> bool:
-        """Whether any precompressed sibling exists now (so responses carry ``Vary``)."""
-        if not entry.compressible:
-            return False
-        if self._watching and entry.watched:
-            if entry.vary is None:
-                entry.vary = self._any_sibling(entry)
-            return entry.vary
-        return self._any_sibling(entry)
-
-    def _any_sibling(self, entry: FileEntry) -> bool:
-        for _, suffix in SIBLINGS:
-            try:
-                os.stat(entry.source + suffix)
-            except (OSError, ValueError):
-                continue
-            return True
-        return False
 
     def forget(self, name: str) -> None:
         """Drop ``name`` from the cache (its file vanished between lookup and open)."""
@@ -347,50 +369,40 @@ class Resolver:
         self._cache.clear()
         self._content_bytes = 0
 
-    def _covered(self, source: str, shadows: Sequence[str], links: int) -> bool:
-        """Whether the feed reports every change that could alter this lookup."""
+    def _covered(self, files: Sequence[Representation], absent: Sequence[str]) -> bool:
+        """Whether the feed reports every change that could alter this lookup: each file
+        read has one link and no symlink on its way, each absent path is under a root."""
         feed = self._feed
-        if feed is None or links != 1:
+        if feed is None:
             return False
         # One snapshot: a rescan in another thread swaps ``real_roots`` for a new dict
         # (never edits it), so reading it twice could mix two generations.
         roots = feed.real_roots
-        root = next((r for r in roots if source.startswith(r)), None)
-        if root is None or not all(any(s.startswith(r) for r in roots) for s in shadows):
-            return False
-        # A symlink on the way means the real file lives in a folder we may not watch.
-        return os.path.realpath(source) == roots[root] + source[len(root) - 1 :]
+        for rep in files:
+            # Another hard link: a write through it is reported in another folder.
+            if rep.links != 1:
+                return False
+            root = next((r for r in roots if rep.path.startswith(r)), None)
+            # A symlink on the way: the real file lives in a folder we may not watch.
+            if (
+                root is None
+                or os.path.realpath(rep.path) != roots[root] + rep.path[len(root) - 1 :]
+            ):
+                return False
+        return all(any(path.startswith(r) for r in roots) for path in absent)
 
     # -- internals --------------------------------------------------------------------
 
-    def _still_valid(self, entry: FileEntry) -> bool:
-        if not (entry.cacheable and entry.plain.settled):
-            return False
-        if entry.watched and self._watching:
-            return True
-        try:
-            if version_of(os.stat(entry.source)) != entry.plain.version:
-                return False
-        except (OSError, ValueError):
-            return False
-        for shadow in entry.shadows:
-            try:
-                os.stat(shadow)
-            except (OSError, ValueError):
-                continue
-            return False
-        return True
-
     def _remember(self, name: str, entry: FileEntry | None) -> None:
         old = self._cache.pop(name, None)
-        if old is not None and old.plain.content is not None:
-            self._content_bytes -= len(old.plain.content)
+        if old is not None:
+            self._content_bytes -= old.content_bytes
         if entry is None:
             return
-        if entry.plain.content is not None:
-            if self._content_bytes + len(entry.plain.content) > CONTENT_BUDGET:
-                self._evict(len(entry.plain.content))
-            self._content_bytes += len(entry.plain.content)
+        size = entry.content_bytes
+        if self._content_bytes + size > CONTENT_BUDGET:
+            self._evict(size)
+        self._content_bytes += size
         self._cache[name] = entry
 
     def _evict(self, needed: int) -> None:
@@ -398,9 +410,7 @@ class Resolver:
         for key in list(self._cache):
             if self._content_bytes + needed <= CONTENT_BUDGET:
                 break
-            old = self._cache.pop(key)
-            if old.plain.content is not None:
-                self._content_bytes -= len(old.plain.content)
+            self._content_bytes -= self._cache.pop(key).content_bytes
 
     def _lookup(self, name: str) -> FileEntry | None:
         shadows: list[str] = []
@@ -408,45 +418,81 @@ class Resolver:
         for finder in self.finders:
             candidates = finder.candidates(name)
             if candidates is None:
+                # An opaque finder: its ``find`` is the only rule we know, for siblings too.
                 cacheable = False
                 found = finder.find(name)
-                if found is not None:
-                    return self._entry(name, str(found), shadows, cacheable=False)
+                rep = None if found is None else self._read(str(found))
+                if isinstance(rep, Representation):
+                    return self._entry(name, rep, None, finder, shadows, cacheable=False)
                 continue
             for candidate, root in candidates:
                 path = str(candidate)
-                try:
-                    st = os.stat(path)
-                except (OSError, ValueError):
+                rep = self._examine(path, root)
+                if rep is None:
                     shadows.append(path)
-                    continue
-                if not stat_module.S_ISREG(st.st_mode):
+                elif rep is REFUSED:
                     cacheable = False
-                    continue
-                if not self.follow_symlinks and not is_within_root(candidate, root):
-                    cacheable = False
-                    continue
-                entry = self._entry(name, path, shadows, cacheable=cacheable)
-                if entry is not None:
-                    return entry
-                cacheable = False
+                else:
+                    return self._entry(name, rep, root, finder, shadows, cacheable=cacheable)
         return None
 
-    def _entry(
-        self, name: str, source: str, shadows: list[str], *, cacheable: bool
-    ) -> FileEntry | None:
+    def _examine(self, path: str, root: Path) -> Representation | Refused | None:
+        """What ``path``, a candidate in ``root``, holds: ``None`` if it is missing,
+        ``REFUSED`` if it must not be served, else the file read. The one rule for
+        candidates and their precompressed siblings alike."""
         try:
-            plain = read_representation(source)
+            st = os.stat(path)
         except (OSError, ValueError):
             return None
+        if not stat_module.S_ISREG(st.st_mode):
+            return REFUSED
+        if not self.follow_symlinks and not is_within_root(Path(path), root):
+            return REFUSED
+        return self._read(path)
+
+    def _read(self, path: str) -> Representation | Refused:
+        try:
+            return read_representation(path, clock=self.clock)
+        except (OSError, ValueError):
+            return REFUSED
+
+    def _entry(
+        self,
+        name: str,
+        plain: Representation,
+        root: Path | None,
+        finder: BaseFinder,
+        shadows: list[str],
+        *,
+        cacheable: bool,
+    ) -> FileEntry:
         content_type = content_type_for(name)
+        compressible = is_compressible(content_type)
+        variants: dict[str, Representation] = {}
+        absent: list[str] = []
+        for coding, suffix in SIBLINGS if compressible else ():
+            path = plain.path + suffix
+            if root is not None:
+                sibling = self._examine(path, root)
+            else:
+                found = finder.find(name + suffix)
+                sibling = None if found is None or str(found) != path else self._read(path)
+            if sibling is None:
+                absent.append(path)
+            elif sibling is REFUSED:
+                cacheable = False
+            else:
+                variants[coding] = sibling
+        files = (plain, *variants.values())
         return FileEntry(
             name=name,
-            source=source,
+            source=plain.path,
             content_type=content_type,
             plain=plain,
             shadows=tuple(shadows),
             cacheable=cacheable,
-            compressible=is_compressible(content_type),
-            watched=cacheable and self._covered(source, shadows, plain.links),
+            compressible=compressible,
+            variants=variants,
+            absent_siblings=tuple(absent),
+            watched=cacheable and self._covered(files, (*shadows, *absent)),
         )

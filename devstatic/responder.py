@@ -133,7 +133,8 @@ class Decision:
     """
 
     status: int
-    headers: list[Header]
+    #: A tuple: decisions are kept and shared between requests, so nobody may edit them.
+    headers: tuple[Header, ...]
     body: Literal["none", "full", "ranges", "multipart"]
     ranges: tuple[tuple[int, int], ...] = ()
     part_heads: tuple[bytes, ...] = ()
@@ -177,9 +178,9 @@ def decide(request: RequestInfo, v: Validators, *, now: int | None = None) -> De
         now=now,
     )
     if outcome is Precondition.NOT_MODIFIED:
-        return Decision(304, common_headers(v), "none")
+        return Decision(304, tuple(common_headers(v)), "none")
     if outcome is Precondition.FAILED:
-        return Decision(412, _empty_body_headers(v), "none")
+        return Decision(412, tuple(_empty_body_headers(v)), "none")
 
     entity = _entity_headers(v)
     if request.range is not None and if_range_allows(
@@ -189,38 +190,38 @@ def decide(request: RequestInfo, v: Validators, *, now: int | None = None) -> De
         if specs is not None:
             resolved = resolve_ranges(specs, v.size)
             if resolved.kind == "unsatisfiable":
-                headers = [
+                headers = (
                     (b"content-range", unsatisfied_content_range(v.size).encode()),
                     *_empty_body_headers(v),
-                ]
+                )
                 return Decision(416, headers, "none")
             if resolved.kind == "partial":
                 return _partial(resolved.ranges, v, entity)
-    headers = [
+    headers = (
         (b"content-type", v.content_type.encode("latin-1")),
         (b"content-length", str(v.size).encode()),
         *entity,
-    ]
+    )
     return Decision(200, headers, "full")
 
 
 def _partial(ranges: tuple[tuple[int, int], ...], v: Validators, entity: list[Header]) -> Decision:
     if len(ranges) == 1:
         start, end = ranges[0]
-        headers = [
+        headers = (
             (b"content-type", v.content_type.encode("latin-1")),
             (b"content-length", str(end - start + 1).encode()),
             (b"content-range", content_range(start, end, v.size).encode()),
             *entity,
-        ]
+        )
         return Decision(206, headers, "ranges", ranges)
     boundary = make_boundary()
     heads, closing, total = multipart_byteranges(ranges, v.size, v.content_type, boundary)
-    headers = [
+    headers = (
         (b"content-type", f"multipart/byteranges; boundary={boundary}".encode()),
         (b"content-length", str(total).encode()),
         *entity,
-    ]
+    )
     return Decision(206, headers, "multipart", ranges, tuple(heads), closing)
 
 

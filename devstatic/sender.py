@@ -97,7 +97,7 @@ def prepare(decision: Decision, rep: Representation, *, head: bool) -> Prepared 
         )
     else:
         return None
-    return Prepared(decision.status, tuple(decision.headers), body)
+    return Prepared(decision.status, decision.headers, body)
 
 
 async def send_decision(
@@ -122,14 +122,18 @@ async def send_decision(
         return
     if head:
         await run_blocking(check_opens, rep.path, rep.version)
-        await send_prepared(send, Prepared(decision.status, tuple(decision.headers), b""))
+        await send_prepared(send, Prepared(decision.status, decision.headers, b""))
         return
     plan = body_plan(decision, rep.size)
     if pathsend and decision.body == "full":
         # The server sends the file itself (zero-copy); check it is still what we described.
         await run_blocking(check_opens, rep.path, rep.version)
         await send(
-            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+            {
+                "type": "http.response.start",
+                "status": decision.status,
+                "headers": list(decision.headers),
+            }
         )
         await send({"type": "http.response.pathsend", "path": rep.path})
         return
@@ -139,14 +143,22 @@ async def send_decision(
         read = iter(await run_blocking(read_slices, rep.path, rep.version, slices))
         body = b"".join(part if isinstance(part, bytes) else next(read) for part in plan)
         await send(
-            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+            {
+                "type": "http.response.start",
+                "status": decision.status,
+                "headers": list(decision.headers),
+            }
         )
         await send({"type": "http.response.body", "body": body})
         return
     handle = await run_blocking(open_checked, rep.path, rep.version)
     try:
         await send(
-            {"type": "http.response.start", "status": decision.status, "headers": decision.headers}
+            {
+                "type": "http.response.start",
+                "status": decision.status,
+                "headers": list(decision.headers),
+            }
         )
         if receive is None:
             await _stream(send, handle, plan, rep.path)
