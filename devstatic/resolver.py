@@ -102,11 +102,16 @@ class FileEntry:
     absent_siblings: tuple[str, ...] = ()
     #: Every path this entry depends on is watched by the change feed.
     watched: bool = False
+    #: Whether responses vary on ``Accept-Encoding`` (a sibling can be sent).
+    vary: bool = field(init=False)
+    #: Reusable at all: cacheable, and every file read had settled (not racy).
+    trusted: bool = field(init=False)
 
-    @property
-    def vary(self) -> bool:
-        """Whether responses vary on ``Accept-Encoding`` (a sibling can be sent)."""
-        return bool(self.variants)
+    def __post_init__(self) -> None:
+        # Derived once: both are read on every request.
+        object.__setattr__(self, "vary", bool(self.variants))
+        trusted = self.cacheable and all(rep.settled for rep in self.files)
+        object.__setattr__(self, "trusted", trusted)
 
     @property
     def files(self) -> tuple[Representation, ...]:
@@ -117,11 +122,6 @@ class FileEntry:
     def absent(self) -> tuple[str, ...]:
         """Every path that was missing and must stay so."""
         return self.shadows + self.absent_siblings
-
-    @property
-    def trusted(self) -> bool:
-        """Reusable at all: cacheable, and every file read had settled (not racy)."""
-        return self.cacheable and all(rep.settled for rep in self.files)
 
     @property
     def content_bytes(self) -> int:
