@@ -66,9 +66,7 @@ async def client(tree: tuple[Path, Path], backend: str) -> AsyncIterator[httpx.A
 
 async def get(client: httpx.AsyncClient, accept: str) -> httpx.Response:
     """``/static/a.css`` with its body as sent (httpx would decode the coding)."""
-    request = client.build_request(
-        "GET", "/static/a.css", headers={"accept-encoding": accept}
-    )
+    request = client.build_request("GET", "/static/a.css", headers={"accept-encoding": accept})
     response = await client.send(request, stream=True)
     response._content = b"".join([chunk async for chunk in response.aiter_raw()])
     await response.aclose()
