@@ -31,6 +31,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -65,6 +66,8 @@ ACCEPTS = (None, "gzip", "br, gzip")
 RANGE = "bytes=1-2"
 SIBLINGS = (("br", ".br"), ("gzip", ".gz"))
 INNER = "DEVSTATIC_MODEL_INNER"
+#: Linux's clock id for the coarse clock that stamps most file changes.
+CLOCK_REALTIME_COARSE = 5
 STEPS = int(os.environ.get("DEVSTATIC_MODEL_STEPS", "0"))
 
 roots_ = st.sampled_from((0, 0, 1))  # the first root wins more often
@@ -296,8 +299,13 @@ class DiskWalk(RuleBasedStateMachine):
         """Time passes: what exists now is settled, what is written next is racy."""
         os.utime(self.probe)
         newest = self.probe.stat().st_ctime_ns
+        # Wait (a few ms) until a later write's ctime is past ``newest``: a file stat'ed
+        # since its last change gets a fine-grained stamp, any other the coarse clock's,
+        # which lags up to a tick behind (Linux multigrain timestamps).
         while self.probe.stat().st_ctime_ns <= newest:
-            os.utime(self.probe)  # a later write's ctime is past ``newest`` (a few ms)
+            os.utime(self.probe)
+        while sys.platform == "linux" and time.clock_gettime_ns(CLOCK_REALTIME_COARSE) <= newest:
+            pass
         self.set_clock(newest + RACY_NS + 1)
 
     # -- the answers ------------------------------------------------------------------

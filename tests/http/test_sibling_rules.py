@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
 
 import devstatic.resolver
 from devstatic import Settings, StaticFilesMiddleware
+from devstatic.finders import BaseFinder
 
 BACKENDS = ["inotify", "stat"] if sys.platform.startswith("linux") else ["stat"]
 PLAIN = b"body { color: red }\n"
@@ -165,3 +167,47 @@ async def test_a_hard_linked_sibling_keeps_its_etag_while_unchanged(
         "GET", "/static/a.css", headers={"accept-encoding": "br", "if-none-match": etag}
     )
     assert (await client.send(request)).status_code == 304
+
+
+class MappingFinder(BaseFinder):
+    """An opaque custom finder (no ``candidates``): served path -> file, set by a test."""
+
+    files: ClassVar[dict[str, Path]] = {}
+
+    def find_all(self, path: str) -> list[Path]:
+        found = self.files.get(path)
+        return [found] if found is not None and found.is_file() else []
+
+    def list(self, ignore_patterns: Iterable[str]) -> Iterable[tuple[str, Path]]:
+        return list(self.files.items())
+
+    def locations(self) -> list[Path]:
+        return []
+
+
+async def test_an_opaque_finders_sibling_is_the_one_it_finds_beside_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its ``find`` is the only rule we know: ``name.br`` is served when the finder
+    finds it right beside the file, never when it points anywhere else."""
+    folder, elsewhere = tmp_path / "custom", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    written = {folder / "a.css": PLAIN, folder / "b.css": PLAIN,
+               folder / "a.css.br": b"br-beside", elsewhere / "b.css.br": OUTSIDE}  # fmt: skip
+    for path, data in written.items():
+        path.write_bytes(data)
+    files = {"a.css": folder / "a.css", "a.css.br": folder / "a.css.br",
+             "b.css": folder / "b.css", "b.css.br": elsewhere / "b.css.br"}  # fmt: skip
+    monkeypatch.setattr(MappingFinder, "files", files)
+    settings = Settings(finders=[f"{__name__}.MappingFinder"], debug=True, live_reload=False)
+    app = StaticFilesMiddleware(bare, settings=settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        beside = await client.get("/static/a.css", headers={"accept-encoding": "br"})
+        assert beside.headers["content-encoding"] == "br"
+        request = client.build_request("GET", "/static/b.css", headers={"accept-encoding": "br"})
+        away = await client.send(request)
+        assert away.content == PLAIN
+        assert "content-encoding" not in away.headers
+    app.resolver.close()
