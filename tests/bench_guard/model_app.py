@@ -1,17 +1,16 @@
 """The app the model-based walk runs under uvicorn: devstatic over two roots, with the
-racy-window clock moved on by the test through a file (``DEVSTATIC_MODEL_CLOCK``)."""
+racy-window clock set by the test through a file (``DEVSTATIC_MODEL_CLOCK``)."""
 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 from devstatic import Settings, StaticFilesMiddleware
 
 ROOTS = os.environ["DEVSTATIC_MODEL_ROOTS"].split(os.pathsep)
-OFFSET = Path(os.environ["DEVSTATIC_MODEL_CLOCK"])
+NOW_FILE = Path(os.environ["DEVSTATIC_MODEL_CLOCK"])
 
 
 async def fallback(scope: Any, receive: Any, send: Any) -> None:
@@ -25,8 +24,8 @@ async def fallback(scope: Any, receive: Any, send: Any) -> None:
 
 
 def clock() -> int:
-    """Real time plus the seconds the test says have passed."""
-    return time.time_ns() + int(OFFSET.read_text() or 0)
+    """The time the test says it is (frozen between its ticks)."""
+    return int(NOW_FILE.read_text() or 0)
 
 
 app = StaticFilesMiddleware(fallback, settings=Settings(dirs=ROOTS, debug=True, live_reload=False))
