@@ -515,10 +515,10 @@ def through_uvicorn(walk: type[DiskWalk], stack: ExitStack, base: Path) -> None:
 
 WALKS: dict[str, tuple[Callable[..., None], bool, bool, int, int]] = {
     # name: (how requests are made, watch, follow_symlinks, examples, steps)
-    "inotify": (in_process, True, False, 10, 25),
-    "stat": (in_process, False, False, 6, 25),
-    "inotify-follow-symlinks": (in_process, True, True, 5, 25),
-    "uvicorn": (through_uvicorn, True, False, 3, 12),
+    "inotify": (in_process, True, False, 8, 25),
+    "stat": (in_process, False, False, 5, 25),
+    "inotify-follow-symlinks": (in_process, True, True, 3, 25),
+    "uvicorn": (through_uvicorn, True, False, 2, 12),
 }
 
 
