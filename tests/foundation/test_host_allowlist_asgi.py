@@ -229,7 +229,7 @@ def test_from_django_takes_allowed_hosts() -> None:
         DEBUG = True
         STATIC_URL = "static/"
         STATICFILES_FINDERS: tuple[str, ...] = ()
-        ALLOWED_HOSTS = ["Example.test", ".ngrok-free.app"]
+        ALLOWED_HOSTS = ("Example.test", ".ngrok-free.app")
 
     settings = Settings.from_django(DjangoSettings())
     assert settings.allowed_hosts == ("example.test", ".ngrok-free.app")

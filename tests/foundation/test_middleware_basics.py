@@ -319,12 +319,16 @@ async def test_symlink_escaping_the_root_is_404_and_follow_symlinks_serves_it(
     loose = StaticFilesMiddleware(
         app, settings=Settings(dirs=[root], debug=True, follow_symlinks=True)
     )
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(strict), base_url="http://localhost") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(strict), base_url="http://localhost"
+    ) as c:
         response = await c.get("/static/escape.txt")
         assert response.status_code == 404
         assert b"TOP SECRET" not in response.content
         assert (await c.get("/static/alias.css")).status_code == 200
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(loose), base_url="http://localhost") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(loose), base_url="http://localhost"
+    ) as c:
         response = await c.get("/static/escape.txt")
         assert response.status_code == 200
         assert response.content == b"TOP SECRET"
@@ -335,7 +339,9 @@ async def test_a_symlinked_folder_escaping_the_root_is_404(
 ) -> None:
     (root / "etc").symlink_to(tmp_path)
     strict = StaticFilesMiddleware(app, settings=Settings(dirs=[root], debug=True))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(strict), base_url="http://localhost") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(strict), base_url="http://localhost"
+    ) as c:
         assert (await c.get("/static/etc/secret.txt")).status_code == 404
 
 
