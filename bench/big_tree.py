@@ -118,7 +118,9 @@ def misses(names: list[str], rounds: int, seed: int = 2) -> list[tuple[str, str]
     return out
 
 
-async def measure(root: Path, names: list[str], rounds: int) -> dict[str, Any]:
+async def measure(
+    root: Path, names: list[str], rounds: int, *, batch: int = 2000
+) -> dict[str, Any]:
     from devstatic import StaticFilesMiddleware
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -135,14 +137,14 @@ async def measure(root: Path, names: list[str], rounds: int) -> dict[str, Any]:
     first = time.perf_counter() - started
     assert status == 200, status
 
-    for _ in range(200):
+    for _ in range(batch // 10):
         await request(middleware, hit)
     batches = []
     for _ in range(7):
         started = time.perf_counter()
-        for _ in range(2000):
+        for _ in range(batch):
             await request(middleware, hit)
-        batches.append((time.perf_counter() - started) / 2000)
+        batches.append((time.perf_counter() - started) / batch)
 
     times: list[float] = []
     cpu: list[float] = []
