@@ -12,8 +12,8 @@ from typing import Any, TypeAlias, TypedDict
 from urllib.parse import urlsplit
 
 from devstatic.exceptions import ImproperlyConfigured
-from devstatic.import_map_config import check_importmap
 from devstatic.hosts import check_allowed_hosts
+from devstatic.import_map_config import check_importmap
 from devstatic.pyproject_config import find_config_file, read_config_table
 
 PathLike: TypeAlias = str | os.PathLike[str]
