@@ -84,7 +84,9 @@ def request_host(
     """
     found: bytes | None = None
     for name, value in headers:
-        if name == b"host" or (not name.islower() and name.lower() == b"host"):
+        # ASGI servers send lowercase names; the length test keeps the check for one
+        # that does not off the hot path (this runs for every request we answer).
+        if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
             found = value if found is None else found + b"," + value
     if found:
         return found
