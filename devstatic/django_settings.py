@@ -57,6 +57,8 @@ def settings_from_django(
         "dirs": dirs,
         "static_root": _optional_path(getattr(django_settings, "STATIC_ROOT", None)),
         "debug": bool(getattr(django_settings, "DEBUG", False)),
+        # The same names Django answers, so a LAN name or tunnel listed there works here.
+        "allowed_hosts": list(getattr(django_settings, "ALLOWED_HOSTS", ())),
     }
     env_debug = debug_from_env()
     if env_debug is not None:

@@ -18,6 +18,8 @@ from devstatic.blocking import run_blocking
 from devstatic.checks import log_startup_warnings
 from devstatic.debug_guard import check_debug
 from devstatic.finders import get_finders
+from devstatic.host_guard import HostGuard
+from devstatic.hosts import refusal_text
 from devstatic.http.encoding import negotiate_encoding
 from devstatic.livereload import INTERNAL, build_live_reload
 from devstatic.notfound import close_matches, debug_body, wants_html
@@ -97,10 +99,19 @@ class StaticFilesMiddleware:
         self.live = build_live_reload(
             settings, self.debug, self.finders, feed=self.resolver.change_feed
         )
+        self.hosts = HostGuard(settings.allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             method = scope["method"]
+            # DNS rebinding: refuse a Host we do not know before anything is looked up
+            # or remembered (the answer memo below is keyed without the Host).
+            refused = self.hosts.refused(scope)
+            if refused is not None:
+                self.hosts.log_refusal(refused)
+                body = refusal_text(refused).encode()
+                await _plain(send, 403, body, head=method == "HEAD")
+                return
             if method != "GET" and method != "HEAD":
                 await _plain(send, 405, b"Method Not Allowed\n", [(b"allow", b"GET, HEAD")])
                 return

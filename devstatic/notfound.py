@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import html
-import itertools
 from collections.abc import Sequence
 
 from devstatic.finders import BaseFinder
+from devstatic.suggest import close_matches
 
-#: How many served names the close-match search looks at, so a huge tree stays fast.
-MAX_NAMES = 20_000
+__all__ = ["close_matches", "debug_body", "wants_html"]
 
 
 def wants_html(accept: str | None) -> bool:
@@ -32,14 +30,6 @@ def wants_html(accept: str | None) -> bool:
         if not refused:
             return True
     return False
-
-
-def close_matches(name: str, finders: Sequence[BaseFinder], ignore: Sequence[str]) -> list[str]:
-    """Up to five served names that look like ``name`` (``css/globl.css`` → ``css/global.css``)."""
-    names = itertools.islice(
-        (served for finder in finders for served, _ in finder.list(ignore)), MAX_NAMES
-    )
-    return difflib.get_close_matches(name, list(dict.fromkeys(names)), n=5, cutoff=0.7)
 
 
 def debug_body(

@@ -12,6 +12,7 @@ from typing import Any, TypeAlias, TypedDict
 from urllib.parse import urlsplit
 
 from devstatic.exceptions import ImproperlyConfigured
+from devstatic.hosts import check_allowed_hosts
 from devstatic.import_map_config import check_importmap
 from devstatic.pyproject_config import find_config_file, read_config_table
 
@@ -54,6 +55,7 @@ class Settings:
     live_reload: bool | None = None
     live_reload_inject: bool = False
     importmap: Mapping[str, Any] = field(default_factory=dict)
+    allowed_hosts: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -73,6 +75,7 @@ class Settings:
         for name in ("debug", "live_reload"):
             _check_bool(name, getattr(self, name), problems, optional=True)
         set_(self, "importmap", check_importmap(self.importmap, problems))
+        set_(self, "allowed_hosts", check_allowed_hosts(self.allowed_hosts, problems))
         if problems:
             raise ImproperlyConfigured("\n".join(problems))
 
@@ -172,6 +175,7 @@ class SettingsOverrides(TypedDict, total=False):
     live_reload: bool | None
     live_reload_inject: bool
     importmap: Mapping[str, Any]
+    allowed_hosts: Sequence[str]
 
 
 def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:

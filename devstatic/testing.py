@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Unpack
 
 from devstatic.middleware import ASGIApp, StaticFilesMiddleware
-from devstatic.settings import SettingsOverrides
+from devstatic.settings import Settings, SettingsOverrides
 
 if TYPE_CHECKING:
     import httpx
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["build_static_client", "static_client"]
 
 BASE_URL = "http://testserver"
+#: The host of ``BASE_URL``, allowed on top of ``allowed_hosts`` as Django's test runner
+#: adds it to ``ALLOWED_HOSTS``: a test client is no browser, so no rebinding to guard.
+TEST_HOST = "testserver"
 
 
 @contextlib.asynccontextmanager
@@ -35,7 +38,8 @@ async def static_client(
 
     ``overrides`` are ``Settings`` fields, applied on top of ``[tool.devstatic]`` of the
     nearest pyproject.toml, or on top of ``settings=`` when you pass one. Debug is on and
-    live reload off unless you pass ``debug=False`` or ``live_reload=True`` yourself.
+    live reload off unless you pass ``debug=False`` or ``live_reload=True`` yourself;
+    the client's host ``testserver`` is allowed besides ``allowed_hosts``.
     """
     async with build_static_client(app, **overrides) as client:
         yield client
@@ -58,5 +62,9 @@ def build_static_client(
     overrides.setdefault("debug", True)
     # A test has no browser to reload; a file watcher would only hold the test process up.
     overrides.setdefault("live_reload", False)
-    wrapped = StaticFilesMiddleware(app, **overrides)
+    given: Settings | None = overrides.pop("settings", None)  # type: ignore[typeddict-item]
+    settings = Settings.load(**overrides) if given is None else given.replace(**overrides)
+    if TEST_HOST not in settings.allowed_hosts:
+        settings = settings.replace(allowed_hosts=(*settings.allowed_hosts, TEST_HOST))
+    wrapped = StaticFilesMiddleware(app, settings=settings)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=wrapped), base_url=BASE_URL)

@@ -49,7 +49,7 @@ async def served(
     settings = Settings(dirs=[str(d) for d in dirs], debug=True, live_reload=False)
     app = StaticFilesMiddleware(bare, settings=settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client, app
     app.resolver.close()
 
@@ -199,7 +199,7 @@ async def test_symlinked_file_outside_every_watched_folder_is_still_fresh(
                         follow_symlinks=True)  # fmt: skip
     app = StaticFilesMiddleware(bare, settings=settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         assert (await get(client, "linked.css")).content == b"one"
         assert app.resolver.cached("linked.css")
         outside.write_bytes(b"three")

@@ -125,7 +125,7 @@ app = getattr(module, "app", None) or getattr(module, "application", None)
 
 async def fetch():
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         response = await client.get("/static/css/global.css")
         assert response.status_code == 200, response.text
         assert response.text == {css!r}, response.text

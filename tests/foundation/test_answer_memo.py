@@ -46,7 +46,7 @@ async def served(root: Path) -> AsyncIterator[tuple[httpx.AsyncClient, StaticFil
     settings = Settings(dirs=[root], debug=True, live_reload_inject=True)
     app = StaticFilesMiddleware(not_found, settings=settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client, app
     app.resolver.close()
     if app.live is not None:
@@ -87,7 +87,7 @@ async def test_a_wrapping_middleware_editing_headers_does_not_change_the_memo(se
         await app(scope, receive, tagged)
 
     transport = httpx.ASGITransport(app=edit_in_place)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as wrapped:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as wrapped:
         for _ in range(3):
             response = await wrapped.get("/static/f1.css")
             assert response.headers.get_list("x-wrapped") == ["1"]

@@ -134,7 +134,7 @@ async def test_starlette_add_middleware_refuses_at_startup_when_app_debug_is_off
     app = homepage_app(debug=False)
     app.add_middleware(StaticFilesMiddleware)  # lazy: nothing is built yet
     transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         with pytest.raises(ImproperlyConfigured, match="only runs with debug on"):
             await client.get("/")
 
@@ -145,6 +145,6 @@ async def test_starlette_add_middleware_uses_the_apps_debug(tmp_path: Path) -> N
     app = homepage_app(debug=True)
     app.add_middleware(StaticFilesMiddleware, dirs=[tmp_path / "static"])
     transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         assert (await client.get("/static/a.txt")).text == "hello"
         assert (await client.get("/")).text == "home"

@@ -88,7 +88,9 @@ async def test_works_with_starlettes_jinja2templates() -> None:
         return templates.TemplateResponse(request, "page.html", {})
 
     app = Starlette(routes=[Route("/", page)])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url="http://localhost"
+    ) as client:
         response = await client.get("/")
     assert response.status_code == 200
     assert response.text == (

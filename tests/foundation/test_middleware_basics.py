@@ -78,7 +78,7 @@ def middleware(app: RecordingApp, root: Path) -> StaticFilesMiddleware:
 @pytest.fixture
 async def client(middleware: StaticFilesMiddleware) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(middleware)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
         yield c
 
 
@@ -319,12 +319,16 @@ async def test_symlink_escaping_the_root_is_404_and_follow_symlinks_serves_it(
     loose = StaticFilesMiddleware(
         app, settings=Settings(dirs=[root], debug=True, follow_symlinks=True)
     )
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(strict), base_url="http://t") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(strict), base_url="http://localhost"
+    ) as c:
         response = await c.get("/static/escape.txt")
         assert response.status_code == 404
         assert b"TOP SECRET" not in response.content
         assert (await c.get("/static/alias.css")).status_code == 200
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(loose), base_url="http://t") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(loose), base_url="http://localhost"
+    ) as c:
         response = await c.get("/static/escape.txt")
         assert response.status_code == 200
         assert response.content == b"TOP SECRET"
@@ -335,7 +339,9 @@ async def test_a_symlinked_folder_escaping_the_root_is_404(
 ) -> None:
     (root / "etc").symlink_to(tmp_path)
     strict = StaticFilesMiddleware(app, settings=Settings(dirs=[root], debug=True))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(strict), base_url="http://t") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(strict), base_url="http://localhost"
+    ) as c:
         assert (await c.get("/static/etc/secret.txt")).status_code == 404
 
 
@@ -399,7 +405,7 @@ async def test_a_file_created_in_an_earlier_dir_shadows_the_later_one(
     early.mkdir()
     middleware = StaticFilesMiddleware(app, settings=Settings(dirs=[early, late], debug=True))
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(middleware), base_url="http://t"
+        transport=httpx.ASGITransport(middleware), base_url="http://localhost"
     ) as c:
         assert (await c.get("/static/css/site.css")).text == "late"
         # Make the later file old, so the cache trusts it.
@@ -415,7 +421,7 @@ async def test_absolute_static_url_is_served_at_its_path(root: Path, app: Record
     settings = Settings(dirs=[root], debug=True, static_url="https://cdn.example.com/assets/")
     middleware = StaticFilesMiddleware(app, settings=settings)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(middleware), base_url="http://t"
+        transport=httpx.ASGITransport(middleware), base_url="http://localhost"
     ) as c:
         assert (await c.get("/assets/css/global.css")).status_code == 200
         assert (await c.get("/static/css/global.css")).text == "app"
@@ -426,7 +432,7 @@ async def test_prefixed_dir_is_served_under_its_prefix(tmp_path: Path, app: Reco
     write(dist / "lib.js", "lib")
     middleware = StaticFilesMiddleware(app, settings=Settings(dirs=[("vendor", dist)], debug=True))
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(middleware), base_url="http://t"
+        transport=httpx.ASGITransport(middleware), base_url="http://localhost"
     ) as c:
         assert (await c.get("/static/vendor/lib.js")).text == "lib"
         assert (await c.get("/static/lib.js")).status_code == 404
@@ -439,7 +445,7 @@ async def served_once(app: Any, root: Path) -> StaticFilesMiddleware:
     settings = Settings(dirs=[root], debug=True, live_reload=False)
     middleware = StaticFilesMiddleware(app, settings=settings)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+        transport=httpx.ASGITransport(app=middleware), base_url="http://localhost"
     ) as client:
         assert (await client.get("/static/a.css")).status_code == 200
     return middleware
@@ -469,7 +475,7 @@ async def test_lifespan_shutdown_releases_the_change_feed(tmp_path: Path) -> Non
             os.fstat(feed.fd)
     # Serving goes on, validated with stat.
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+        transport=httpx.ASGITransport(app=middleware), base_url="http://localhost"
     ) as client:
         assert (await client.get("/static/a.css")).text == "a"
 
@@ -484,7 +490,7 @@ async def test_an_app_that_declines_lifespan_keeps_the_change_feed(tmp_path: Pat
     middleware = await served_once(no_lifespan, tmp_path)
     feed = middleware.resolver._feed
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=middleware), base_url="http://t"
+        transport=httpx.ASGITransport(app=middleware), base_url="http://localhost"
     ) as client:
 
         async def receive() -> dict[str, str]:

@@ -28,7 +28,7 @@ def dirs(tmp_path: Path) -> list[Path]:
 
 async def get(middleware: StaticFilesMiddleware, path: str, **headers: str) -> httpx.Response:
     transport = httpx.ASGITransport(middleware)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         return await client.get(path, headers=headers)
 
 
@@ -75,7 +75,7 @@ async def test_browsers_get_html_with_escaped_names(dirs: list[Path]) -> None:
 async def test_head_404_has_the_get_headers_and_no_body(dirs: list[Path]) -> None:
     middleware = StaticFilesMiddleware(bare_app, settings=Settings(dirs=dirs, debug=True))
     transport = httpx.ASGITransport(middleware)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         get_response = await client.get("/static/css/globl.css")
         head_response = await client.head("/static/css/globl.css")
     assert head_response.status_code == 404

@@ -23,7 +23,7 @@ async def test_non_ascii_static_url_is_served_when_percent_encoded(tmp_path: Pat
     settings = Settings(dirs=[tmp_path], static_url="/stätic/", debug=True, live_reload=False)
     middleware = StaticFilesMiddleware(app, settings=settings)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=middleware), base_url="http://test"
+        transport=httpx.ASGITransport(app=middleware), base_url="http://localhost"
     ) as client:
         # httpx, like a browser, percent-encodes the path it sends.
         response = await client.get("/stätic/u.css")

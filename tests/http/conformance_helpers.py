@@ -28,7 +28,7 @@ def middleware_for(*dirs: Path, **overrides: Any) -> StaticFilesMiddleware:
 @asynccontextmanager
 async def client_for(*dirs: Path, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(middleware_for(*dirs, **overrides))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
 
 

@@ -72,7 +72,7 @@ class SlowClient:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
         self.sock.settimeout(20)
         self.sock.connect((host, int(port)))
-        request = f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         self.sock.sendall(request.encode())
         head = b""
         while b"\r\n\r\n" not in head:
@@ -227,7 +227,7 @@ async def test_a_file_deleted_between_lookup_and_open_is_404(tmp_path: Path) -> 
 
     middleware.resolver.resolve = resolve_then_delete  # type: ignore[method-assign]
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(middleware), base_url="http://t"
+        transport=httpx.ASGITransport(middleware), base_url="http://localhost"
     ) as c:
         response = await c.get("/static/big.bin")
     assert response.status_code == 404
@@ -252,7 +252,7 @@ async def test_a_file_replaced_between_lookup_and_open_is_described_anew(tmp_pat
 
     middleware.resolver.resolve = resolve_then_replace  # type: ignore[method-assign]
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(middleware), base_url="http://t"
+        transport=httpx.ASGITransport(middleware), base_url="http://localhost"
     ) as c:
         response = await c.get("/static/big.bin")
     assert response.status_code == 200

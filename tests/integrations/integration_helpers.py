@@ -32,7 +32,7 @@ def make_static_tree(root: Path) -> Path:
 
 
 def client(app: ASGIApp) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
 
 
 async def check_http(app: ASGIApp, *, home_text: str = "home") -> None:

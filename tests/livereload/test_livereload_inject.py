@@ -149,7 +149,7 @@ def middleware(folder: Path, **overrides: Any) -> StaticFilesMiddleware:
 
 
 def client(app: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
 
 
 async def test_middleware_injects_into_the_apps_pages(tmp_path: Path) -> None:

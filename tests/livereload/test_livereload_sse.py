@@ -134,7 +134,7 @@ def middleware(folder: Path, **overrides: Any) -> StaticFilesMiddleware:
 
 
 def client(app: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
 
 
 async def test_live_reload_false_has_no_watcher_and_no_endpoints(tmp_path: Path) -> None:
