@@ -55,7 +55,7 @@ async def client_for(static: Path, **overrides: bool) -> AsyncIterator[httpx.Asy
     settings = Settings(dirs=[static], debug=True, live_reload=False, **overrides)
     app = StaticFilesMiddleware(bare, settings=settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
     app.resolver.close()
 
@@ -203,7 +203,7 @@ async def test_an_opaque_finders_sibling_is_the_one_it_finds_beside_the_file(
     settings = Settings(finders=[f"{__name__}.MappingFinder"], debug=True, live_reload=False)
     app = StaticFilesMiddleware(bare, settings=settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         beside = await client.get("/static/a.css", headers={"accept-encoding": "br"})
         assert beside.headers["content-encoding"] == "br"
         request = client.build_request("GET", "/static/b.css", headers={"accept-encoding": "br"})
