@@ -6,8 +6,12 @@ import difflib
 import html
 import itertools
 from collections.abc import Sequence
+from pathlib import Path
 
 from devstatic.finders import BaseFinder
+
+#: What follows a location that is not an existing folder (findstatic -v2, the 404 page).
+MISSING_MARK = "  (missing: no such folder)"
 
 #: How many served names the close-match search looks at, so a huge tree stays fast.
 MAX_NAMES = 20_000
@@ -50,7 +54,7 @@ def debug_body(
     for finder in finders:
         lines.append(f"  {type(finder).__module__}.{type(finder).__qualname__}")
         locations = finder.locations()
-        lines.extend(f"    {location}" for location in locations)
+        lines.extend(f"    {describe_location(location)}" for location in locations)
         if not locations:
             lines.append("    (no locations)")
     if suggestions:
@@ -63,3 +67,9 @@ def debug_body(
         "<body><h1>404 Not Found</h1><pre>" + html.escape(text) + "</pre></body></html>\n"
     )
     return page.encode()
+
+
+def describe_location(location: Path) -> str:
+    """A location as listed to the user: a folder that is not there says so, since a
+    typo in ``dirs`` otherwise looks like a folder that merely lacks the file."""
+    return str(location) if location.is_dir() else f"{location}{MISSING_MARK}"
