@@ -16,6 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
@@ -87,6 +88,13 @@ async def test_a_refusal_under_add_middleware_fails_the_lifespan_startup_with_th
     expected = message or "static_url 'static' must start and end with '/': write '/static/'."
     assert sent == [{"type": "lifespan.startup.failed", "message": expected}]
     assert str(raised) == expected
+
+
+async def test_the_middleware_list_of_the_constructor_fails_the_startup_too() -> None:
+    app = Starlette(routes=[Route("/", home)], middleware=[Middleware(StaticFilesMiddleware)])
+    sent, raised = await lifespan_startup(app)
+    assert sent == [{"type": "lifespan.startup.failed", "message": REFUSAL}]
+    assert str(raised) == REFUSAL
 
 
 async def test_fastapi_without_debug_fails_the_lifespan_startup() -> None:

@@ -9,15 +9,17 @@ request gets a 503 carrying the message, never a 500.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from integration_helpers import run_uvicorn
-from support.servers import free_port
+from integration_helpers import TESTS  # noqa: F401  (puts tests/ on sys.path)
+from support.servers import free_port, stop_process, wait_for_port
 
 from devstatic.debug_guard import REFUSAL
 
@@ -122,10 +124,48 @@ def test_granian_exits_at_startup_with_our_message(tmp_path: Path) -> None:
     assert f"[ERROR] {message}" in result.stdout.splitlines()  # granian logs to stdout
 
 
-def test_without_lifespan_routes_answer_503_with_the_message_never_500(tmp_path: Path) -> None:
+def test_hypercorn_without_workers_exits_non_zero(tmp_path: Path) -> None:
     env, message = project(tmp_path, "no-debug")
-    with run_uvicorn("main:app", cwd=tmp_path, env=env, args=["--lifespan", "off"]) as url:
+    port = str(free_port())
+    result = run_server(
+        ["hypercorn", "--workers", "0", "main:app", "-b", f"127.0.0.1:{port}"], tmp_path, env
+    )
+    assert result.returncode == 1
+    assert f"Lifespan failure in startup. '{message}'" in result.stderr
+
+
+@contextlib.contextmanager
+def serving(args: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[str]:
+    """A server that stays up (it runs no lifespan); yields its URL, stops it after."""
+    log = (cwd / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", *args], cwd=cwd, env=env, stdout=log, stderr=log)
+    try:
+        wait_for_port(port, proc, STARTUP_TIMEOUT)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process(proc)
+        log.close()
+
+
+NO_LIFESPAN = {
+    "uvicorn-lifespan-off": ["uvicorn", "main:app", "--lifespan", "off", "--port", "{port}"],
+    "granian-asginl": ["granian", "--interface", "asginl", "--port", "{port}", "main:app"],
+    "daphne": ["daphne", "-b", "127.0.0.1", "-p", "{port}", "main:app"],
+}
+
+
+@pytest.mark.parametrize("server", list(NO_LIFESPAN))
+def test_without_lifespan_routes_answer_503_with_the_message_never_500(
+    tmp_path: Path, server: str
+) -> None:
+    env, message = project(tmp_path, "no-debug")
+    port = free_port()
+    args = [arg.format(port=port) for arg in NO_LIFESPAN[server]]
+    with serving(args, tmp_path, env, port) as url:
         for path in ("/", "/docs", "/static/app.css"):
             response = httpx.get(url + path, timeout=10)
             assert response.status_code == 503
             assert response.text == message + "\n"
+    log = (tmp_path / "server.log").read_text()
+    assert log.count(message) == 1  # logged once, not per request
+    assert "Traceback" not in log
