@@ -7,6 +7,7 @@ tools point at ours; a refusal built from Django's settings names ``DEBUG``.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,14 +17,17 @@ import pytest
 from devstatic import ImproperlyConfigured, Settings, StaticFilesMiddleware
 from devstatic.debug_guard import DJANGO_REFUSAL, REFUSAL
 
-KNOWN_TOML = (
-    "static-url, dirs, packages, finders, static-root, storage, storage-options, "
-    "ignore-patterns, debug, insecure, follow-symlinks, live-reload, live-reload-inject"
-)
-KNOWN_KEYWORDS = (
-    "static_url, dirs, packages, finders, static_root, storage, storage_options, "
-    "ignore_patterns, debug, insecure, follow_symlinks, live_reload, live_reload_inject"
-)
+#: Every field in declaration order, as TOML and as Python spell them (the format of the
+#: list is what is tested; fields are added as devstatic grows).
+FIELDS = [f.name for f in dataclasses.fields(Settings)]
+KNOWN_TOML = ", ".join(name.replace("_", "-") for name in FIELDS)
+KNOWN_KEYWORDS = ", ".join(FIELDS)
+FIRST_FIELDS = ["static_url", "dirs", "packages", "finders", "static_root", "storage"]
+
+
+def test_the_known_keys_list_follows_the_fields_in_order() -> None:
+    assert FIELDS[: len(FIRST_FIELDS)] == FIRST_FIELDS
+    assert KNOWN_TOML.startswith("static-url, dirs, packages, finders, static-root, storage, ")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ real servers (uvicorn, hypercorn, granian) are in tests/integrations/test_refusa
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,15 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from devstatic import ImproperlyConfigured, StaticFilesMiddleware
+from devstatic import ImproperlyConfigured, Settings, StaticFilesMiddleware
 from devstatic.debug_guard import REFUSAL
 from devstatic.startup_refusal import StartupRefusal
 
+#: Every field, in declaration order (others are added as devstatic grows).
+KNOWN_KEYWORDS = ", ".join(f.name for f in dataclasses.fields(Settings))
 TYPO = (
-    "Unknown devstatic setting 'dirz' (keyword argument). Did you mean 'dirs'? Known keys: "
-    "static_url, dirs, packages, finders, static_root, storage, storage_options, "
-    "ignore_patterns, debug, insecure, follow_symlinks, live_reload, live_reload_inject."
+    "Unknown devstatic setting 'dirz' (keyword argument). Did you mean 'dirs'? "
+    f"Known keys: {KNOWN_KEYWORDS}."
 )
 
 

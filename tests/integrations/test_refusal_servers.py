@@ -10,6 +10,7 @@ request gets a 503 carrying the message, never a 500.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 from integration_helpers import TESTS  # noqa: F401  (puts tests/ on sys.path)
 from support.servers import free_port, stop_process, wait_for_port
 
+from devstatic import Settings
 from devstatic.debug_guard import REFUSAL
 
 STARTUP_TIMEOUT = 60
@@ -40,10 +42,7 @@ def home():
 app.add_middleware(StaticFilesMiddleware, dirs=["static"])
 """
 
-KNOWN_TOML = (
-    "static-url, dirs, packages, finders, static-root, storage, storage-options, "
-    "ignore-patterns, debug, insecure, follow-symlinks, live-reload, live-reload-inject"
-)
+KNOWN_TOML = ", ".join(f.name.replace("_", "-") for f in dataclasses.fields(Settings))
 
 
 def project(root: Path, case: str) -> tuple[dict[str, str], str]:
