@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[demo]'
+	$(BIN)/pip install --quiet -e . --group demo
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[all]' --group dev
 	touch $@ $(VENV)/.demo-installed
 
 # Django 6.1 (Python >= 3.12) is the reference the manifest tests compare against byte
@@ -30,7 +30,7 @@ $(DJANGO_VENV)/.installed: Makefile
 		$(PY312) -m venv $(DJANGO_VENV) && $(DJANGO_VENV)/bin/pip install --quiet 'django>=6.1,<6.2' && touch $@; fi
 
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/pip install --quiet -e '.[all]' --group bench
 	touch $@
 
 demo: $(VENV)/.demo-installed

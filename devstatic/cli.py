@@ -12,7 +12,8 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -55,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     try:
         add_project_to_path(args.config)
+        if args.config is None:
+            warn_when_unconfigured()
         settings = Settings.load(args.config)
     except ImproperlyConfigured as exc:
         handler = getattr(module, "config_error", None)
@@ -90,6 +93,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType | str]
         description="Django's staticfiles workflow for any ASGI app.",
     )
     add_config_argument(parser, None)
+    parser.add_argument("--version", action="version", version=f"devstatic {installed_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType | str] = {}
     for name, dotted in COMMANDS.items():
@@ -119,16 +123,57 @@ def add_config_argument(parser: argparse.ArgumentParser, default: Any) -> None:
     )
 
 
-def add_verbosity_argument(parser: argparse.ArgumentParser, levels: Sequence[int]) -> None:
-    """Django's ``-v/--verbosity`` with the levels a command uses."""
+def add_verbosity_argument(parser: argparse.ArgumentParser, levels: Mapping[int, str]) -> None:
+    """Django's ``-v/--verbosity``; ``levels`` says what each level prints."""
     parser.add_argument(
         "-v",
         "--verbosity",
         type=int,
         choices=list(levels),
         default=1,
-        help="0 quiet, 1 normal (default), " + ", ".join(f"{n} more" for n in levels[2:]),
+        help="; ".join(f"{n}: {what}" for n, what in levels.items()),
     )
+
+
+def installed_version() -> str:
+    """devstatic's version as installed (the wheel's metadata), for ``--version``."""
+    try:
+        return metadata.version("devstatic")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        from devstatic import __version__
+
+        return __version__
+
+
+def warn_when_unconfigured(start: Path | None = None) -> None:
+    """Say on stderr that no ``[tool.devstatic]`` was found, and where we looked.
+
+    Settings passed to the middleware in ``main.py`` are invisible to the commands; a
+    command that ran on the defaults without a word looked like it worked.
+    """
+    here = (start or Path.cwd()).absolute()
+    if find_config_file(here) is not None:
+        return
+    sys.stderr.write(no_config_message(here, nearest_pyproject(here)) + "\n")
+    sys.stderr.flush()
+
+
+def no_config_message(here: Path, nearest: Path | None) -> str:
+    target = nearest or here / "pyproject.toml"
+    return (
+        f"warning: no [tool.devstatic] table in any pyproject.toml at or above {here}; "
+        "running with the defaults (static-url = '/static/', no dirs, no static-root). "
+        f"Add the table to {target}, or pass --config FILE."
+    )
+
+
+def nearest_pyproject(here: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``here`` (with or without our table)."""
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def print_error(error: object) -> None:

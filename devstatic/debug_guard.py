@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from devstatic.exceptions import ImproperlyConfigured
-from devstatic.settings import DEBUG_ENV, Settings, debug_from_env
+from devstatic.settings import DEBUG_ENV, DEBUG_SOURCE, Settings, debug_from_env
 
 REFUSAL = (
     "devstatic's StaticFilesMiddleware only runs with debug on. Turn debug on for "
@@ -18,6 +18,16 @@ REFUSAL = (
     "your framework's debug flag (Starlette(debug=True)). In production, run "
     "`devstatic collectstatic` and let a real web server (nginx, `devstatic nginx`) or a CDN "
     "serve static_root; insecure=True serves anyway, as Django's runserver --insecure."
+)
+
+#: The refusal when Django's ``DEBUG`` gave debug (``Settings.from_django``): the fix is
+#: in the Django settings, or in asgi.py wrapping only in development.
+DJANGO_REFUSAL = (
+    "devstatic's StaticFilesMiddleware only runs with debug on, and your Django settings "
+    "have DEBUG = False. Set DEBUG = True for development, or wrap the application only "
+    "when settings.DEBUG is true (as the README's asgi.py does). In production, run "
+    "`devstatic collectstatic` and let a real web server (nginx, `devstatic nginx`) or a "
+    "CDN serve STATIC_ROOT."
 )
 
 
@@ -61,8 +71,9 @@ def check_debug(settings: Settings, app: Any) -> bool:
     _wrapped_app_debug = app_debug(app)
     debug = resolve_debug(settings, app)
     if not debug and not settings.insecure:
-        raise ImproperlyConfigured(REFUSAL)
+        from_django = settings.debug is False and getattr(settings, DEBUG_SOURCE, None) == "DEBUG"
+        raise ImproperlyConfigured(DJANGO_REFUSAL if from_django else REFUSAL)
     return debug
 
 
-__all__ = ["DEBUG_ENV", "REFUSAL", "app_debug", "check_debug", "resolve_debug"]
+__all__ = ["DEBUG_ENV", "DJANGO_REFUSAL", "REFUSAL", "app_debug", "check_debug", "resolve_debug"]

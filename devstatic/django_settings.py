@@ -40,7 +40,7 @@ def settings_from_django(
     Precedence, lowest first: the Django settings, ``DEVSTATIC_DEBUG`` (for ``debug``,
     as it overrides a pyproject file), keyword ``overrides``.
     """
-    from devstatic.settings import debug_from_env
+    from devstatic.settings import DEBUG_SOURCE, debug_from_env
 
     use_registry = django_settings is None or _is_django_conf_settings(django_settings)
     if django_settings is None:
@@ -64,6 +64,9 @@ def settings_from_django(
     if env_debug is not None:
         values["debug"] = env_debug
     settings = cls(**values)
+    if env_debug is None:
+        # So that a refusal names DEBUG, the setting the user controls.
+        object.__setattr__(settings, DEBUG_SOURCE, "DEBUG")
     overrides = {k: v for k, v in overrides.items() if not (k == "debug" and v is None)}
     return settings.replace(**overrides) if overrides else settings
 

@@ -11,12 +11,13 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Unpack
+from typing import Any, Unpack, cast
 from urllib.parse import quote
 
 from devstatic.blocking import run_blocking
 from devstatic.checks import log_startup_warnings
 from devstatic.debug_guard import check_debug
+from devstatic.exceptions import ImproperlyConfigured
 from devstatic.finders import get_finders
 from devstatic.host_guard import HostGuard
 from devstatic.hosts import refusal_text
@@ -36,6 +37,7 @@ from devstatic.responder import (
 )
 from devstatic.sender import FileChanged, prepare, send_decision, send_prepared
 from devstatic.settings import Settings, SettingsOverrides
+from devstatic.startup_refusal import StartupRefusal, built_lazily
 from devstatic.urlpath import decode_request_path, safe_relative_path
 
 Scope = MutableMapping[str, Any]
@@ -76,13 +78,23 @@ class StaticFilesMiddleware:
         **overrides: Unpack[SettingsOverrides],
     ) -> None:
         self.app = app
-        if settings is None:
-            settings = Settings.load(**overrides)
-        elif overrides:
-            settings = settings.replace(**overrides)
-        self.settings = settings
-        self.debug = check_debug(settings, app)
-        self.finders = get_finders(settings)
+        try:
+            if settings is None:
+                settings = Settings.load(**overrides)
+            elif overrides:
+                settings = settings.replace(**overrides)
+            self.settings = settings
+            self.debug = check_debug(settings, app)
+            self.finders = get_finders(settings)
+        except ImproperlyConfigured as error:
+            if not built_lazily():
+                raise
+            # Built by add_middleware inside the server's lifespan call: raising here
+            # would leave the app up answering 500s (see devstatic.startup_refusal).
+            # This instance becomes the app that fails the startup with the message.
+            self.__class__ = StartupRefusal  # type: ignore[assignment]
+            cast(StartupRefusal, self).refuse(error)
+            return
         log_startup_warnings(settings, logger)
         self.resolver = Resolver(self.finders, follow_symlinks=settings.follow_symlinks)
         self.prefix = settings.static_path

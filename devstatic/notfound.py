@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 
 from devstatic.finders import BaseFinder
 from devstatic.suggest import close_matches
 
 __all__ = ["close_matches", "debug_body", "wants_html"]
+
+#: What follows a location that is not an existing folder (findstatic -v2, the 404 page).
+MISSING_MARK = "  (missing: no such folder)"
 
 
 def wants_html(accept: str | None) -> bool:
@@ -40,7 +44,7 @@ def debug_body(
     for finder in finders:
         lines.append(f"  {type(finder).__module__}.{type(finder).__qualname__}")
         locations = finder.locations()
-        lines.extend(f"    {location}" for location in locations)
+        lines.extend(f"    {describe_location(location)}" for location in locations)
         if not locations:
             lines.append("    (no locations)")
     if suggestions:
@@ -53,3 +57,9 @@ def debug_body(
         "<body><h1>404 Not Found</h1><pre>" + html.escape(text) + "</pre></body></html>\n"
     )
     return page.encode()
+
+
+def describe_location(location: Path) -> str:
+    """A location as listed to the user: a folder that is not there says so, since a
+    typo in ``dirs`` otherwise looks like a folder that merely lacks the file."""
+    return str(location) if location.is_dir() else f"{location}{MISSING_MARK}"

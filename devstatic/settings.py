@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, TypedDict
@@ -28,6 +30,50 @@ DEFAULT_FINDERS: tuple[str, ...] = (
 DEFAULT_IGNORE_PATTERNS: tuple[str, ...] = ("CVS", ".*", "*~")
 DEFAULT_STORAGE = "devstatic.storage.FileSystemStorage"
 DEBUG_ENV = "DEVSTATIC_DEBUG"
+#: The attribute naming where ``debug`` came from when a framework's setting gave it
+#: (``Settings.from_django`` sets ``"DEBUG"``), so that the refusal names that setting.
+DEBUG_SOURCE = "_debug_source"
+
+#: Where devstatic's own names come from, for settings users bring from Django, Flask,
+#: Starlette's ``StaticFiles`` and the like (matched lower-case, ``-`` as ``_``).
+KEY_ALIASES: dict[str, str] = {
+    "staticfiles_dirs": "dirs",
+    "static_dirs": "dirs",
+    "static_dir": "dirs",
+    "static_folder": "dirs",
+    "static_folders": "dirs",
+    "static_directory": "dirs",
+    "static_directories": "dirs",
+    "directory": "dirs",
+    "directories": "dirs",
+    "folders": "dirs",
+    "static_url_path": "static_url",
+    "url": "static_url",
+    "staticfiles_finders": "finders",
+    "staticfiles_storage": "storage",
+    "installed_apps": "packages",
+    "apps": "packages",
+}
+
+#: Settings fields named as the source of the values spelled them (``static-url`` for
+#: ``[tool.devstatic]``); a field not listed is named as its keyword (``static_url``).
+_spelled: ContextVar[Mapping[str, str] | None] = ContextVar("devstatic_spelled", default=None)
+
+
+@contextmanager
+def spelling(spelled: Mapping[str, str]) -> Iterator[None]:
+    """Within this block, messages about field ``f`` name it ``spelled[f]``."""
+    token = _spelled.set(spelled)
+    try:
+        yield
+    finally:
+        _spelled.reset(token)
+
+
+def _key(name: str) -> str:
+    """How the user wrote the key ``name`` (its TOML spelling when it came from the file)."""
+    return (_spelled.get() or {}).get(name, name)
+
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -114,9 +160,11 @@ class Settings:
         config = Path(path) if path is not None else find_config_file()
         values: dict[str, Any] = {}
         unknown: list[str] = []
+        spelled: dict[str, str] = {}
         if config is not None:
             table = read_config_table(config)
             values, unknown = _from_table(table, base=config.absolute().parent, source=str(config))
+            spelled = {raw.replace("-", "_"): raw for raw in table}
         env_debug = debug_from_env()
         if env_debug is not None:
             values["debug"] = env_debug
@@ -126,10 +174,12 @@ class Settings:
             if key == "debug" and value is None:
                 continue
             values[key] = value
+            spelled.pop(key, None)
         # Report unknown keys together with every other problem, so that one
         # `devstatic check` shows all there is to fix.
         try:
-            settings = cls(**values)
+            with spelling(spelled):
+                settings = cls(**values)
         except ImproperlyConfigured as exc:
             raise ImproperlyConfigured("\n".join([*unknown, str(exc)])) from None
         if unknown:
@@ -148,7 +198,11 @@ class Settings:
         for key in changes:
             if key not in _FIELDS:
                 raise ImproperlyConfigured(_unknown_key_message(key, "keyword argument"))
-        return dataclasses.replace(self, **changes)
+        changed = dataclasses.replace(self, **changes)
+        source = getattr(self, DEBUG_SOURCE, None)
+        if source is not None and "debug" not in changes:
+            object.__setattr__(changed, DEBUG_SOURCE, source)
+        return changed
 
 
 _FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
@@ -194,11 +248,29 @@ def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:
     )
 
 
-def _unknown_key_message(key: str, where: str) -> str:
-    close = difflib.get_close_matches(key.replace("-", "_"), _FIELDS, n=1)
-    hint = f" Did you mean {close[0].replace('_', '-')!r}?" if close else ""
-    known = ", ".join(f.replace("_", "-") for f in _FIELDS)
+def _unknown_key_message(key: str, where: str, *, toml: bool = False) -> str:
+    """The unknown ``key`` named with the field the user most likely meant, and every
+    known key, spelled as the source spells keys (``static-url`` in TOML)."""
+    meant = nearest_field(key)
+
+    def spell(name: str) -> str:
+        return name.replace("_", "-") if toml else name
+
+    hint = f" Did you mean {spell(meant)!r}?" if meant else ""
+    known = ", ".join(spell(f) for f in _FIELDS)
     return f"Unknown devstatic setting {key!r} ({where}).{hint} Known keys: {known}."
+
+
+def nearest_field(key: str) -> str | None:
+    """The field an unknown key most likely means: itself in another case or spelling,
+    the name other tools give it (``STATICFILES_DIRS``), else the closest spelling."""
+    normal = key.lower().replace("-", "_")
+    if normal in _FIELDS:
+        return normal
+    if normal in KEY_ALIASES:
+        return KEY_ALIASES[normal]
+    close = difflib.get_close_matches(normal, _FIELDS, n=1)
+    return close[0] if close else None
 
 
 def _from_table(
@@ -210,7 +282,9 @@ def _from_table(
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
         if key not in _FIELDS:
-            unknown.append(_unknown_key_message(raw_key, f"in [tool.devstatic] of {source}"))
+            unknown.append(
+                _unknown_key_message(raw_key, f"in [tool.devstatic] of {source}", toml=True)
+            )
             continue
         values[key] = value
     if isinstance(values.get("dirs"), list):
@@ -232,21 +306,29 @@ def _anchor_dir(entry: Any, base: Path) -> Any:
 
 
 def _check_static_url(value: Any, problems: list[str]) -> str:
+    key = _key("static_url")
     if not isinstance(value, str) or not value:
-        problems.append(f"static_url must be a non-empty string such as '/static/', not {value!r}.")
+        problems.append(f"{key} must be a non-empty string such as '/static/', not {value!r}.")
         return "/static/"
     parts = urlsplit(value)
     if parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc):
         problems.append(
-            f"static_url {value!r} is not a path or an http(s) URL: write '/static/' or "
+            f"{key} {value!r} is not a path or an http(s) URL: write '/static/' or "
             "'https://cdn.example.com/static/'."
         )
-    elif not parts.scheme and not value.startswith("/"):
-        problems.append(f"static_url {value!r} must start with '/': write {'/' + value!r}.")
-    if parts.query or parts.fragment:
-        problems.append(f"static_url {value!r} must not have a query or fragment.")
-    if not value.endswith("/"):
-        problems.append(f"static_url {value!r} must end with '/': write {value + '/'!r}.")
+    elif parts.query or parts.fragment:
+        problems.append(f"{key} {value!r} must not have a query or fragment.")
+    else:
+        # One fix that is right as a whole: 'static' needs both slashes, '/static/'.
+        starts = bool(parts.scheme) or value.startswith("/")
+        ends = value.endswith("/")
+        fixed = ("" if starts else "/") + value + ("" if ends else "/")
+        if not starts and not ends:
+            problems.append(f"{key} {value!r} must start and end with '/': write {fixed!r}.")
+        elif not starts:
+            problems.append(f"{key} {value!r} must start with '/': write {fixed!r}.")
+        elif not ends:
+            problems.append(f"{key} {value!r} must end with '/': write {fixed!r}.")
     return value
 
 
@@ -287,6 +369,7 @@ def _check_dirs(value: Any, problems: list[str]) -> tuple[Any, ...]:
 def _check_names(
     key: str, value: Any, problems: list[str], *, dotted: bool = False
 ) -> tuple[str, ...]:
+    key = _key(key)
     if isinstance(value, str) or not isinstance(value, Sequence):
         problems.append(
             f"{key} must be a list of strings, e.g. {key} = [{value!r}], not {value!r}."
@@ -306,6 +389,7 @@ def _check_names(
 
 
 def _check_dotted(key: str, value: Any, problems: list[str]) -> str:
+    key = _key(key)
     if not isinstance(value, str) or not _is_dotted(value) or "." not in value:
         problems.append(
             f"{key} must be the dotted path of a class, such as {DEFAULT_STORAGE!r}, not {value!r}."
@@ -323,21 +407,22 @@ def _check_static_root(value: Any, problems: list[str]) -> Path | None:
         return None
     if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes) and str(value):
         return Path(value).absolute()
-    problems.append(f"static_root must be a folder path such as 'staticfiles', not {value!r}.")
+    key = _key("static_root")
+    problems.append(f"{key} must be a folder path such as 'staticfiles', not {value!r}.")
     return None
 
 
 def _check_storage_options(value: Any, problems: list[str]) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         problems.append(
-            "storage_options must be a table, e.g. [tool.devstatic.storage-options], "
+            f"{_key('storage_options')} must be a table, e.g. [tool.devstatic.storage-options], "
             f"not {value!r}."
         )
         return {}
     out: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key.replace("-", "_").isidentifier():
-            problems.append(f"storage_options key {key!r} is not a valid option name.")
+            problems.append(f"{_key('storage_options')} key {key!r} is not a valid option name.")
             continue
         out[key.replace("-", "_")] = item
     return out
@@ -346,6 +431,7 @@ def _check_storage_options(value: Any, problems: list[str]) -> dict[str, Any]:
 def _check_bool(key: str, value: Any, problems: list[str], *, optional: bool) -> None:
     if value is None and optional:
         return
+    key = _key(key)
     if not isinstance(value, bool):
         allowed = "true, false or leave it unset" if optional else "true or false"
         problems.append(f"{key} must be {allowed}, not {value!r}.")

@@ -75,7 +75,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="use_default_ignore_patterns",
         help="Don't ignore the ignore-patterns of the settings (by default 'CVS', '.*' and '*~').",
     )
-    add_verbosity_argument(parser, (0, 1, 2, 3))
+    add_verbosity_argument(
+        parser,
+        {
+            0: "nothing but errors",
+            1: "the summary line and skipped duplicates (default)",
+            2: "also each file copied, skipped or post-processed",
+            3: "the same as 2 (Django's highest level)",
+        },
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from devstatic.finders import BaseFinder, get_finders
+from devstatic.notfound import describe_location
 from devstatic.settings import Settings
 
 HELP = "Find the absolute paths of the given static files."
@@ -29,7 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="all",
         help="Only return the first match for each static file.",
     )
-    add_verbosity_argument(parser, (0, 1, 2))
+    add_verbosity_argument(
+        parser,
+        {
+            0: "bare paths only",
+            1: "'Found ... here:' and each match (default)",
+            2: "also every location searched, a missing one marked",
+        },
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -88,4 +96,5 @@ def format_missing(path: str, locations: list[Path], verbosity: int) -> str:
 
 
 def _locations_block(locations: list[Path]) -> str:
-    return "\nLooking in the following locations:\n  " + "\n  ".join(str(p) for p in locations)
+    listed = [describe_location(p) for p in locations] or ["(none: set dirs or packages)"]
+    return "\nLooking in the following locations:\n  " + "\n  ".join(listed)

@@ -46,8 +46,7 @@ def test_cli_every_settings_problem_gets_its_own_error_line(project: Project, cl
     result = cli("findstatic", "x.css")
     assert result.code == 2
     assert result.err.splitlines() == [
-        "error: static_url 'static' must start with '/': write '/static'.",
-        "error: static_url 'static' must end with '/': write 'static/'.",
+        "error: static-url 'static' must start and end with '/': write '/static/'.",
         f"error: dirs prefix 'vendor/' (for '{project.root / 'node/dist'}') must be a relative "
         f"path without a slash at either end: write ['vendor', '{project.root / 'node/dist'}'].",
     ]

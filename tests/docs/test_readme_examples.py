@@ -173,7 +173,9 @@ def test_python_block_runs(block: Block, tmp_path: Path) -> None:
     if block.marker == "pytest":
         (folder / "pyproject.toml").write_text('[tool.devstatic]\ndirs = ["static"]\n')
         (folder / "test_readme_block.py").write_text(block.code)
+        # Without pytest-asyncio: the example must run on what the `testing` extra brings.
         pytest_args = ["-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
+        pytest_args += ["-p", "no:asyncio"]
         out = run([sys.executable, "-m", "pytest", *pytest_args], folder)
         assert " passed" in out
         return

@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from devstatic import ImproperlyConfigured, Settings, StaticFilesMiddleware
+from devstatic.debug_guard import REFUSAL
 
 
 async def bare_app(scope: Any, receive: Any, send: Any) -> None:
@@ -133,10 +134,18 @@ def homepage_app(debug: bool) -> Starlette:
 async def test_starlette_add_middleware_refuses_at_startup_when_app_debug_is_off() -> None:
     app = homepage_app(debug=False)
     app.add_middleware(StaticFilesMiddleware)  # lazy: nothing is built yet
-    transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
-        with pytest.raises(ImproperlyConfigured, match="only runs with debug on"):
-            await client.get("/")
+    sent: list[dict[str, Any]] = []
+    events = iter([{"type": "lifespan.startup"}])
+
+    async def receive() -> dict[str, Any]:
+        return next(events)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with pytest.raises(ImproperlyConfigured, match="only runs with debug on"):
+        await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+    assert sent == [{"type": "lifespan.startup.failed", "message": REFUSAL}]
 
 
 async def test_starlette_add_middleware_uses_the_apps_debug(tmp_path: Path) -> None:

@@ -113,3 +113,19 @@ def test_html_or_text_by_accept(accept: str | None, html: bool) -> None:
     from devstatic.notfound import wants_html
 
     assert wants_html(accept) is html
+
+
+async def test_debug_404_marks_a_dirs_folder_that_does_not_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "statik"
+    middleware = StaticFilesMiddleware(bare_app, settings=Settings(dirs=[missing], debug=True))
+    response = await get(middleware, "/static/css/global.css")
+    assert response.status_code == 404
+    assert response.text == (
+        "'css/global.css' could not be found.\n"
+        "\n"
+        "Searched, in order:\n"
+        "  devstatic.finders.FileSystemFinder\n"
+        f"    {missing}  (missing: no such folder)\n"
+        "  devstatic.finders.PackageFinder\n"
+        "    (no locations)\n"
+    )

@@ -138,14 +138,14 @@ def test_unknown_keyword_override_is_named(tmp_path: Path, monkeypatch: pytest.M
     [
         ('debug = "yes"', "debug", "true, false or leave it unset"),
         ("insecure = 1", "insecure", "true or false"),
-        ("follow-symlinks = 'no'", "follow_symlinks", "true or false"),
+        ("follow-symlinks = 'no'", "follow-symlinks", "true or false"),
         ('dirs = "static"', "dirs", "must be a list of folders"),
         ('packages = "blog"', "packages", "must be a list of strings"),
         ("finders = [3]", "finders", "must be a non-empty string"),
-        ("static-url = 5", "static_url", "non-empty string"),
-        ("static-root = 5", "static_root", "folder path"),
+        ("static-url = 5", "static-url", "non-empty string"),
+        ("static-root = 5", "static-root", "folder path"),
         ('storage = "nodots"', "storage", "dotted path of a class"),
-        ("storage-options = 3", "storage_options", "must be a table"),
+        ("storage-options = 3", "storage-options", "must be a table"),
         ('packages = ["not a name"]', "packages", "not a dotted Python name"),
     ],
 )

@@ -21,6 +21,7 @@ from integration_helpers import (
 )
 
 from devstatic import ImproperlyConfigured, StaticFilesMiddleware
+from devstatic.debug_guard import REFUSAL
 
 
 def make_app(*, debug: bool, events: list[str]) -> FastAPI:
@@ -67,14 +68,16 @@ async def test_fastapi_default_debug_off_refuses_at_lifespan_startup(static_dir:
     assert events == []
 
 
-async def test_fastapi_debug_off_refuses_on_first_request_when_no_lifespan_ran(
+async def test_fastapi_debug_off_answers_503_with_the_refusal_when_no_lifespan_ran(
     static_dir: Path,
 ) -> None:
     app = make_app(debug=False, events=[])
     app.add_middleware(StaticFilesMiddleware, dirs=[static_dir])
     async with client(app) as http:
-        with pytest.raises(ImproperlyConfigured, match="only runs with debug on"):
-            await http.get("/static/css/global.css")
+        for path in ("/static/css/global.css", "/"):
+            response = await http.get(path)
+            assert response.status_code == 503
+            assert response.text == REFUSAL + "\n"
 
 
 async def test_explicit_debug_argument_wins_over_fastapis_flag(static_dir: Path) -> None:
@@ -139,5 +142,5 @@ def test_fastapi_debug_off_under_uvicorn_fails_startup_with_the_refusal(
     write_module(tmp_path, "fastapi_prod", SITE.replace("DEBUG", "False"))
     with pytest.raises(RuntimeError) as failure, uvicorn_app(tmp_path, "fastapi_prod:app"):
         pass
-    assert "ImproperlyConfigured" in str(failure.value)
-    assert "only runs with debug on" in str(failure.value)
+    assert f"ERROR:    {REFUSAL}" in str(failure.value)
+    assert "Application startup failed. Exiting." in str(failure.value)

@@ -24,6 +24,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from devstatic import ImproperlyConfigured, StaticFilesMiddleware
+from devstatic.debug_guard import REFUSAL
 
 
 def make_app(*, debug: bool, events: list[str]) -> Starlette:
@@ -83,14 +84,15 @@ async def test_add_middleware_with_debug_off_refuses_at_lifespan_startup(static_
         await run_lifespan(app)
 
 
-async def test_add_middleware_with_debug_off_refuses_on_first_request_without_lifespan(
+async def test_add_middleware_with_debug_off_answers_503_with_the_refusal_without_lifespan(
     static_dir: Path,
 ) -> None:
     app = make_app(debug=False, events=[])
     app.add_middleware(StaticFilesMiddleware, dirs=[static_dir])
     async with client(app) as http:
-        with pytest.raises(ImproperlyConfigured, match="collectstatic"):
-            await http.get("/")
+        response = await http.get("/")
+        assert response.status_code == 503
+        assert response.text == REFUSAL + "\n"
 
 
 def test_starlette_under_uvicorn_serves_static_routes_websockets_lifespan(
