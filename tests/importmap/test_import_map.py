@@ -384,8 +384,7 @@ def test_every_importmap_problem_is_reported_at_once() -> None:
     with pytest.raises(ImproperlyConfigured) as caught:
         Settings(importmap={"imports": {"a": 1}, "preload": "js/app.js"}, static_url="static")
     assert str(caught.value).splitlines() == [
-        "static_url 'static' must start with '/': write '/static'.",
-        "static_url 'static' must end with '/': write 'static/'.",
+        "static_url 'static' must start and end with '/': write '/static/'.",
         "importmap.imports entry 'a' must be a static path string such as "
         '"vendor/lit.js", not 1.',
         "importmap.preload must be a list of static paths, e.g. [\"js/app.js\"], not 'js/app.js'.",
