@@ -1,0 +1,188 @@
+"""Serving production's hashed names in development, cached forever, never stale.
+
+A request for ``css/app.<hash>.css`` is answered here when ``<hash>`` is the hash
+collectstatic would give ``css/app.css`` now: with the bytes collectstatic would write
+(references rewritten) and ``Cache-Control: public, max-age=31536000, immutable``, so a
+reload asks for nothing but what changed. The name is the version: a name whose hash no
+longer matches (an old page, an old tab) gets a 404 that names the current one, never
+other bytes that the browser would then keep for a year under the old name. A file that
+is really called ``app.<hash>.css`` on disk is left to the plain path.
+
+A precompressed ``.br``/``.gz`` sibling is offered only when the bytes sent are the
+source's own: a sibling of a rewritten stylesheet holds the unrewritten text.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from devstatic.blocking import run_blocking
+from devstatic.hashed_names import HashedNames, Named, hashed_urls_enabled, names_for, plain_name
+from devstatic.http.httpdate import format_http_date
+from devstatic.http.mediatypes import content_type_for
+from devstatic.resolver import FileEntry, Representation
+from devstatic.responder import (
+    ACCEPT_ENCODING,
+    Decision,
+    RequestInfo,
+    RequestKey,
+    Validators,
+    decide,
+)
+from devstatic.sender import FileChanged, send_decision
+
+if TYPE_CHECKING:
+    from devstatic.middleware import StaticFilesMiddleware
+
+Message = MutableMapping[str, Any]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+#: What production's hashed names get from ``devstatic nginx`` and CDNs: one year, never
+#: revalidated (RFC 8246), since the name changes with the bytes.
+IMMUTABLE = b"public, max-age=31536000, immutable"
+
+
+def with_cache_control(decision: Decision, value: bytes) -> Decision:
+    """``decision`` with its ``Cache-Control`` set to ``value`` (pure)."""
+    headers = [(k, value if k == b"cache-control" else v) for k, v in decision.headers]
+    return Decision(
+        decision.status,
+        headers,
+        decision.body,
+        decision.ranges,
+        decision.part_heads,
+        decision.closing,
+    )
+
+
+def stale_message(requested: str, plain: str, current: str, static_url: str) -> bytes:
+    """The body of the 404 for an outdated hashed name: what it was, what it is now."""
+    return (
+        f"'{requested}' is an outdated name of '{plain}', whose content has changed; "
+        f"it is now served as {static_url}{current}. Reload the page.\n"
+    ).encode()
+
+
+class HashedServing:
+    """The middleware's part that answers hashed names (see the module doc)."""
+
+    def __init__(self, middleware: StaticFilesMiddleware, names: HashedNames) -> None:
+        self.middleware = middleware
+        self.names = names
+        self.resolver = middleware.resolver
+        self.static_url = middleware.settings.static_url
+
+    async def serve(
+        self, name: str, scope: Scope, receive: Receive, send: Send, key: RequestKey
+    ) -> bool:
+        """Answer ``name`` if it is a hashed name (current or stale); ``False`` otherwise."""
+        split = plain_name(name)
+        if split is None:
+            return False
+        plain = split[0]
+        for _attempt in range(3):
+            named = await run_blocking(self.names.lookup, plain)
+            if named.hashed != name:
+                break
+            try:
+                if await self._send_current(named, scope, receive, send, key):
+                    return True
+            except FileChanged:
+                continue
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                continue
+        else:
+            return False
+        # Not the current name: a real file of that name is served as usual.
+        if (self.resolver.hit(name) or await self.resolver.resolve(name)) is not None:
+            return False
+        if named.hashed is None:
+            return False
+        body = stale_message(name, plain, named.hashed, self.static_url)
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-cache"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        await send({"type": "http.response.start", "status": 404, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if key[0] == "HEAD" else body})
+        return True
+
+    async def _send_current(
+        self, named: Named, scope: Scope, receive: Receive, send: Send, key: RequestKey
+    ) -> bool:
+        """Send the current hashed file; ``False`` when the resolver sees another version."""
+        coding: str | None = None
+        vary = False
+        if named.content is not None:
+            rep = _in_memory(named, named.content)
+            content_type = content_type_for(named.name)
+        else:
+            entry = self.resolver.hit(named.name) or await self.resolver.resolve(named.name)
+            if entry is None or entry.plain.version != named.source.version:
+                return False
+            rep, coding, vary = await self._representation(entry, key)
+            content_type = entry.content_type
+        request = RequestInfo.from_key(key)
+        validators = Validators(
+            size=rep.size,
+            etag=rep.etag,
+            mtime=rep.mtime,
+            last_modified=rep.last_modified,
+            content_type=content_type,
+            content_encoding=coding,
+            vary=vary,
+        )
+        decision = with_cache_control(decide(request, validators, now=int(time.time())), IMMUTABLE)
+        await send_decision(
+            send,
+            decision,
+            rep,
+            head=request.method == "HEAD",
+            pathsend="http.response.pathsend" in (scope.get("extensions") or ()),
+            receive=receive,
+        )
+        return True
+
+    async def _representation(
+        self, entry: FileEntry, key: RequestKey
+    ) -> tuple[Representation, str | None, bool]:
+        """The source's file or its precompressed sibling: the bytes are the source's own."""
+        accept_encoding = key[1][ACCEPT_ENCODING]
+        if entry.compressible and accept_encoding is not None:
+            rep, coding = await self.middleware.choose_representation(entry, accept_encoding)
+        else:
+            rep, coding = entry.plain, None
+        vary = entry.compressible and self.resolver.has_variants(entry)
+        return rep, coding, vary
+
+
+def _in_memory(named: Named, content: bytes) -> Representation:
+    """The rewritten bytes as a representation: ETag from the hash in the name."""
+    source = named.source
+    assert source.version is not None and source.path is not None and named.hashed is not None
+    mtime = int(source.version[3] // 1_000_000_000)
+    digest = plain_name(named.hashed)
+    etag = f'"{digest[1] if digest else ""}"'
+    return Representation(
+        path=source.path,
+        size=len(content),
+        version=source.version,
+        etag=etag,
+        mtime=mtime,
+        last_modified=format_http_date(mtime),
+        content=content,
+        settled=True,
+    )
+
+
+def build_hashed_serving(middleware: StaticFilesMiddleware) -> HashedServing | None:
+    """The middleware's hashed-name serving, when debug is on and ``hashed_urls`` too."""
+    if not middleware.debug or not hashed_urls_enabled(middleware.settings):
+        return None
+    return HashedServing(middleware, names_for(middleware.settings))
