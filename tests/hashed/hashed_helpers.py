@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,16 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "manifest"))
 
 
-def write_tree(root: Path, files: Mapping[str, bytes | str]) -> None:
+def write_tree(root: Path, files: Mapping[str, bytes | str], *, settled: bool = True) -> None:
+    """Write ``files``; ``settled`` dates them a minute back, as files not just edited are
+    (a file changed in the last seconds is re-read on every check, see resolver.RACY_NS)."""
+    past = time.time_ns() - 60 * 1_000_000_000
     for name, data in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.encode() if isinstance(data, str) else data)
+        if settled:
+            os.utime(path, ns=(past, past))
 
 
 def settings_for(tmp_path: Path, **overrides: Any) -> Settings:

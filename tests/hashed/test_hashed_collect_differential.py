@@ -52,3 +52,25 @@ def test_names_do_not_depend_on_which_file_is_asked_first(tmp_path: Path) -> Non
     for order in (sorted(paths), sorted(paths, reverse=True)):
         names = HashedNames(get_finders(settings), static_path="/static/")
         assert {name: names.hashed_name(name) for name in order} == paths
+
+
+async def test_large_files_and_folder_references_match_collectstatic(tmp_path: Path) -> None:
+    # A large image is hashed without being kept in memory; a reference to a folder is
+    # kept as written, as collectstatic keeps it.
+    big = bytes(range(256)) * 8192  # 2 MiB
+    write_tree(
+        tmp_path / "static",
+        {
+            "css/site.css": ".a { background: url(../img/big.png) }\n.b { src: url(../fonts) }\n",
+            "img/big.png": big,
+            "fonts/f.woff2": b"woff2",
+        },
+    )
+    settings = settings_for(tmp_path)
+    paths, root = collected(settings)
+    async with client_for(settings) as client:
+        for name in ("css/site.css", "img/big.png"):
+            url = static(name, settings)
+            assert url == f"/static/{paths[name]}"
+            response = await client.get(url)
+            assert response.content == (root / paths[name]).read_bytes()

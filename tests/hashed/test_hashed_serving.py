@@ -118,7 +118,7 @@ async def test_a_change_on_disk_is_seen_by_the_next_request(tree: Path) -> None:
 
 
 async def test_a_file_whose_name_only_looks_hashed_is_served_as_itself(tree: Path) -> None:
-    write_tree(tree / "static", {"vendor/lib.0123456789ab.js": "vendored"})
+    write_tree(tree / "static", {"vendor/lib.0123456789ab.js": "vendored", "vendor/lib.js": "x"})
     settings = settings_for(tree)
     async with client_for(settings) as client:
         response = await client.get("/static/vendor/lib.0123456789ab.js")

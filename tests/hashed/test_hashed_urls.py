@@ -10,6 +10,7 @@ import pytest
 from hashed_helpers import MANIFEST, collected, settings_for, write_tree
 
 from devstatic import ImproperlyConfigured, Settings, static
+from devstatic.finders import BaseFinder
 from devstatic.hashed_names import hashed_urls_enabled, names_for, plain_name
 from devstatic.jinja import StaticExtension
 from devstatic.manifest import file_hash
@@ -112,6 +113,17 @@ def test_an_edit_changes_the_name_and_the_names_that_refer_to_it(tree: Path) -> 
     assert static("css/app.css", settings) == f"/static/{paths['css/app.css']}"
 
 
+def test_a_settled_file_is_checked_by_its_stat(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Files older than RACY_NS are trusted while their stat identity holds; here every
+    # file counts as settled at once, so only the stat check can see the edit.
+    monkeypatch.setattr("devstatic.hashed_names.RACY_NS", -(10**12))
+    settings = settings_for(tree)
+    first = static("css/app.css", settings)
+    assert all(source.settled for source in names_for(settings)._sources.values())
+    (tree / "static" / "css" / "base.css").write_text("html { color: blue; }\n")
+    assert static("css/app.css", settings) != first
+
+
 def test_a_same_size_rewrite_within_the_same_clock_tick_is_seen(tree: Path) -> None:
     settings = settings_for(tree)
     target = tree / "static" / "js" / "a.js"
@@ -133,6 +145,22 @@ def test_a_file_added_to_an_earlier_location_wins(tree: Path) -> None:
     assert static("css/base.css", settings) == late
     (tree / "early" / "css" / "base.css").write_text(green)
     assert static("css/base.css", settings) == early
+
+
+class OpaqueFinder(BaseFinder):
+    """A plugin finder without ``candidates``: only asking it again tells what it has."""
+
+    def find(self, path: str) -> Path | None:
+        found = Path(self.settings.dirs[0]) / path  # type: ignore[arg-type]
+        return found if found.is_file() else None
+
+
+def test_a_file_an_opaque_finder_starts_to_provide_is_seen(tree: Path) -> None:
+    settings = settings_for(tree, finders=["test_hashed_urls.OpaqueFinder"])
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        static("css/new.css", settings)
+    write_tree(tree / "static", {"css/new.css": "new"})
+    assert static("css/new.css", settings) == f"/static/css/new.{file_hash(b'new')}.css"
 
 
 def test_only_the_asked_files_closure_is_read(tree: Path) -> None:
