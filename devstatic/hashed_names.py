@@ -182,10 +182,18 @@ class HashedNames:
                 return known
             return self._compute(name)
 
-    def known_names(self) -> list[str]:
-        """Every plain name answered so far (live reload recomputes them after a change)."""
+    def affected(self, changed: Sequence[str]) -> list[str]:
+        """The changed names and every name answered so far that depends on one of them,
+        largest closure first (computing it answers for the smaller ones)."""
+        wanted = set(changed)
         with self._lock:
-            return list(self._named)
+            hits = [
+                named
+                for named in self._named.values()
+                if named.name in wanted or any(dep.name in wanted for dep in named.deps)
+            ]
+        hits.sort(key=lambda named: len(named.deps), reverse=True)
+        return list(dict.fromkeys([*(named.name for named in hits), *changed]))
 
     # -- validity ------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from devstatic.blocking import run_blocking
 from devstatic.hashed_names import HashedNames, Named, hashed_urls_enabled, names_for, plain_name
@@ -113,6 +114,16 @@ class HashedServing:
         await send({"type": "http.response.body", "body": b"" if key[0] == "HEAD" else body})
         return True
 
+    def changed_urls(self, paths: list[str]) -> dict[str, str]:
+        """For live reload (blocking): the current URL of each changed file and of each
+        file renamed because it refers to one, so a page can swap an old hashed name."""
+        urls: dict[str, str] = {}
+        for name in self.names.affected(paths):
+            named = self.names.lookup(name)
+            if named.hashed is not None:
+                urls[name] = self.static_url + quote(named.hashed)
+        return urls
+
     async def _send_current(
         self, named: Named, scope: Scope, receive: Receive, send: Send, key: RequestKey
     ) -> bool:
@@ -185,4 +196,7 @@ def build_hashed_serving(middleware: StaticFilesMiddleware) -> HashedServing | N
     """The middleware's hashed-name serving, when debug is on and ``hashed_urls`` too."""
     if not middleware.debug or not hashed_urls_enabled(middleware.settings):
         return None
-    return HashedServing(middleware, names_for(middleware.settings))
+    serving = HashedServing(middleware, names_for(middleware.settings))
+    if middleware.live is not None:
+        middleware.live.watcher.describe = serving.changed_urls
+    return serving
