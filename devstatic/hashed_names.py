@@ -182,6 +182,21 @@ class HashedNames:
                 return known
             return self._compute(name)
 
+    def peek(self, name: str, max_deps: int = 16) -> Named | None:
+        """The known answer for ``name`` when checking it costs at most ``max_deps`` stats
+        and no wait for the lock; else ``None`` (call ``lookup`` off the event loop)."""
+        known = self._named.get(name)
+        if known is None or len(known.deps) > max_deps:
+            return None
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._named.get(name) is known and all(self._unchanged(d) for d in known.deps):
+                return known
+            return None
+        finally:
+            self._lock.release()
+
     def affected(self, changed: Sequence[str]) -> list[str]:
         """The changed names and every name answered so far that depends on one of them,
         largest closure first (computing it answers for the smaller ones)."""

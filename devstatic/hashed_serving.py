@@ -14,6 +14,7 @@ source's own: a sibling of a rewritten stylesheet holds the unrewritten text.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
@@ -23,16 +24,17 @@ from devstatic.blocking import run_blocking
 from devstatic.hashed_names import HashedNames, Named, hashed_urls_enabled, names_for, plain_name
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for
-from devstatic.resolver import FileEntry, Representation
+from devstatic.resolver import SIBLINGS, FileEntry, Representation
 from devstatic.responder import (
     ACCEPT_ENCODING,
     Decision,
+    Prepared,
     RequestInfo,
     RequestKey,
     Validators,
     decide,
 )
-from devstatic.sender import FileChanged, send_decision
+from devstatic.sender import FileChanged, prepare, send_decision, send_prepared
 
 if TYPE_CHECKING:
     from devstatic.middleware import StaticFilesMiddleware
@@ -45,6 +47,10 @@ Send = Callable[[Message], Awaitable[None]]
 #: What production's hashed names get from ``devstatic nginx`` and CDNs: one year, never
 #: revalidated (RFC 8246), since the name changes with the bytes.
 IMMUTABLE = b"public, max-age=31536000, immutable"
+#: Hashed files whose in-memory representation (and decided answers) is kept.
+MAX_REPS = 4096
+#: Distinct requests whose answer is kept per hashed file.
+DECISIONS_PER_FILE = 16
 
 
 def with_cache_control(decision: Decision, value: bytes) -> Decision:
@@ -76,6 +82,7 @@ class HashedServing:
         self.names = names
         self.resolver = middleware.resolver
         self.static_url = middleware.settings.static_url
+        self._reps: dict[str, tuple[Named, Representation]] = {}
 
     async def serve(
         self, name: str, scope: Scope, receive: Receive, send: Send, key: RequestKey
@@ -86,7 +93,10 @@ class HashedServing:
             return False
         plain = split[0]
         for _attempt in range(3):
-            named = await run_blocking(self.names.lookup, plain)
+            peeked = self.names.peek(plain)
+            named: Named = (
+                peeked if peeked is not None else await run_blocking(self.names.lookup, plain)
+            )
             if named.hashed != name:
                 break
             try:
@@ -114,6 +124,18 @@ class HashedServing:
         await send({"type": "http.response.body", "body": b"" if key[0] == "HEAD" else body})
         return True
 
+    def _in_memory(self, named: Named, content: bytes) -> Representation:
+        """One representation per answer, so its decisions memo serves repeated requests."""
+        assert named.hashed is not None
+        kept = self._reps.get(named.hashed)
+        if kept is not None and kept[0] is named:
+            return kept[1]
+        rep = _in_memory(named, content)
+        if len(self._reps) >= MAX_REPS:
+            self._reps.clear()
+        self._reps[named.hashed] = (named, rep)
+        return rep
+
     def changed_urls(self, paths: list[str]) -> dict[str, str]:
         """For live reload (blocking): the current URL of each changed file and of each
         file renamed because it refers to one, so a page can swap an old hashed name."""
@@ -130,8 +152,11 @@ class HashedServing:
         """Send the current hashed file; ``False`` when the resolver sees another version."""
         coding: str | None = None
         vary = False
-        if named.content is not None:
-            rep = _in_memory(named, named.content)
+        content = named.content
+        if content is None and named.source.data is not None and not _has_sibling(named):
+            content = named.source.data  # the source's bytes, read when hashed
+        if content is not None:
+            rep = self._in_memory(named, content)
             content_type = content_type_for(named.name)
         else:
             entry = self.resolver.hit(named.name) or await self.resolver.resolve(named.name)
@@ -139,6 +164,13 @@ class HashedServing:
                 return False
             rep, coding, vary = await self._representation(entry, key)
             content_type = entry.content_type
+        # Only our own representations keep answers: the resolver's keep its no-cache ones.
+        own = content is not None
+        memo = (key, coding, vary)
+        known = rep.decisions.get(memo) if own else None
+        if type(known) is Prepared:
+            await send_prepared(send, known)
+            return True
         request = RequestInfo.from_key(key)
         validators = Validators(
             size=rep.size,
@@ -150,6 +182,13 @@ class HashedServing:
             vary=vary,
         )
         decision = with_cache_control(decide(request, validators, now=int(time.time())), IMMUTABLE)
+        if own and _reusable(request, decision):
+            prepared = prepare(decision, rep, head=request.method == "HEAD")
+            if prepared is not None:
+                if len(rep.decisions) < DECISIONS_PER_FILE:
+                    rep.decisions[memo] = prepared
+                await send_prepared(send, prepared)
+                return True
         await send_decision(
             send,
             decision,
@@ -173,8 +212,24 @@ class HashedServing:
         return rep, coding, vary
 
 
+def _has_sibling(named: Named) -> bool:
+    """Whether the source has a ``.br``/``.gz`` sibling (then the resolver serves it)."""
+    path = named.source.path
+    return path is not None and any(os.path.exists(path + suffix) for _, suffix in SIBLINGS)
+
+
+def _reusable(request: RequestInfo, decision: Decision) -> bool:
+    """As the middleware's rule: not when a date was judged against the clock, nor multipart."""
+    return (
+        request.if_modified_since is None
+        and request.if_unmodified_since is None
+        and decision.body != "multipart"
+    )
+
+
 def _in_memory(named: Named, content: bytes) -> Representation:
-    """The rewritten bytes as a representation: ETag from the hash in the name."""
+    """The bytes to send (rewritten or the source's) as a representation: ETag from the
+    hash in the name."""
     source = named.source
     assert source.version is not None and source.path is not None and named.hashed is not None
     mtime = int(source.version[3] // 1_000_000_000)

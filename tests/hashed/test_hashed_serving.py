@@ -137,10 +137,12 @@ async def test_a_sibling_is_used_only_when_the_bytes_are_the_sources(tree: Path)
     async with client_for(settings) as client:
         unchanged = await client.get(static("css/base.css", settings), headers=gz)
         rewritten = await client.get(static("css/app.css", settings), headers=gz)
+        plain_after = await client.get("/static/css/base.css", headers=gz)
     assert unchanged.headers["content-encoding"] == "gzip"
     assert unchanged.headers["vary"] == "Accept-Encoding"
     assert unchanged.headers["cache-control"] == IMMUTABLE
     assert unchanged.content == TREE["css/base.css"].encode()  # httpx decodes
+    assert plain_after.headers["cache-control"] == "no-cache"  # not the hashed answer
     assert "content-encoding" not in rewritten.headers
     assert "vary" not in rewritten.headers
     assert b"base." in rewritten.content
