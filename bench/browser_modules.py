@@ -84,7 +84,7 @@ def module_tree(root: Path, fan: int = FAN) -> int:
 
 
 def edit_leaf(root: Path, value: int) -> None:
-    """Give the first leaf ``value``: the page's sum becomes ``fan**3 - 1 + value``."""
+    """Give the first leaf ``value``: the page's sum becomes ``FAN**3 - 1 + value``."""
     (root / "static" / "js" / "b" / "c" / "0_0_0.js").write_text(f"export const v = {value};\n")
 
 
@@ -166,7 +166,7 @@ def measure(
         edit_leaf(root, edit)
         page.reload()
         page.wait_for_function(DONE, timeout=WAIT_MS)
-        seen = page.evaluate("document.body.dataset.sum") == str(expected - 1 + edit)
+        seen = page.evaluate("document.body.dataset.sum") == str(FAN**3 - 1 + edit)
     finally:
         context.close()
     return {"cold": cold, "reload": statistics.median(reloads), "seen": seen}
@@ -200,9 +200,9 @@ def main() -> None:
                     for name in order:
                         print(f"round {round_ + 1}/{rounds}: {name}", file=sys.stderr, flush=True)
                         expected = FAN**3 - 1 + value
-                        results[name].append(
-                            measure(browser, servers[name], roots[name], expected, value + 1)
-                        )
+                        result = measure(browser, servers[name], roots[name], expected, value + 1)
+                        print(f"  {result}", file=sys.stderr, flush=True)
+                        results[name].append(result)
                     value += 1
             finally:
                 browser.close()

@@ -115,10 +115,10 @@ class Source:
 class Named:
     """The answer for one plain name: its hashed name and what to serve under it.
 
-    ``hashed`` is ``None`` when the name is not collected (``missing``) or cannot be
-    hashed (``error``). ``content`` holds the bytes collectstatic writes under
-    ``hashed`` when they differ from the source's (references rewritten); ``None``
-    means the source's own bytes.
+    ``hashed`` is ``None`` when no finder has the name or it cannot be hashed
+    (``error``). ``content`` holds the bytes collectstatic writes under ``hashed`` when
+    they differ from the source's (references rewritten); ``None`` means the source's
+    own bytes.
     """
 
     name: str
@@ -127,10 +127,6 @@ class Named:
     deps: tuple[Source, ...]
     content: bytes | None = None
     error: HashedNameError | MissingReferenceError | None = None
-
-    @property
-    def missing(self) -> bool:
-        return self.source.kind not in ("file", "opaque")
 
 
 class HashedNames:
