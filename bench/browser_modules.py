@@ -169,6 +169,10 @@ def measure(
         seen = page.evaluate("document.body.dataset.sum") == str(FAN**3 - 1 + edit)
     finally:
         context.close()
+        # Back to a day old, as a project's files are before the next round's edit (a
+        # file changed seconds ago gets no heuristic freshness from a browser).
+        past = time.time() - DAY
+        os.utime(root / "static" / "js" / "b" / "c" / "0_0_0.js", (past, past))
     return {"cold": cold, "reload": statistics.median(reloads), "seen": seen}
 
 
@@ -243,17 +247,25 @@ def report(results: dict[str, list[dict[str, float | bool]]], count: int, rounds
             f"| {name} | {cold:,.0f} ms | {reload_:,.0f} ms | "
             f"{cold / nginx_cold:.2f}x / {reload_ / nginx_reload:.2f}x | {verdict} |"
         )
-    hashed_cold, hashed_reload = med("devstatic-hashed", "cold"), med("devstatic-hashed", "reload")
     hashed_seen = all(bool(r["seen"]) for r in results["devstatic-hashed"])
+
+    def ratio(key: str) -> tuple[float, float]:
+        """Median of the per-round ratios (paired: same round), and the ratio of medians."""
+        pairs = zip(results["devstatic-hashed"], results["nginx"], strict=True)
+        paired = statistics.median(float(h[key]) / float(n[key]) for h, n in pairs)
+        return paired, med("devstatic-hashed", key) / med("nginx", key)
+
+    reload_ratio, reload_of_medians = ratio("reload")
+    cold_ratio, cold_of_medians = ratio("cold")
     lines += [
         "",
-        "| target | ratio | goal | met |",
+        "| target | ratio (median of per-round ratios) | goal | met |",
         "|---|---|---|---|",
-        f"| hashed reload vs nginx, edit seen | {hashed_reload / nginx_reload:.2f}x, "
-        f"{'seen' if hashed_seen else 'NOT seen'} | ≤ 1.0x, seen | "
-        f"{'yes' if hashed_reload <= nginx_reload and hashed_seen else 'no'} |",
-        f"| hashed cold vs nginx | {hashed_cold / nginx_cold:.2f}x | ≤ 1.2x | "
-        f"{'yes' if hashed_cold <= 1.2 * nginx_cold else 'no'} |",
+        f"| hashed reload vs nginx, edit seen | {reload_ratio:.2f}x (ratio of medians "
+        f"{reload_of_medians:.2f}x), {'seen' if hashed_seen else 'NOT seen'} | ≤ 1.0x, seen | "
+        f"{'yes' if reload_ratio <= 1.0 and hashed_seen else 'no'} |",
+        f"| hashed cold vs nginx | {cold_ratio:.2f}x (ratio of medians {cold_of_medians:.2f}x)"
+        f" | ≤ 1.2x | {'yes' if cold_ratio <= 1.2 else 'no'} |",
     ]
     return "\n".join(lines)
 

@@ -20,6 +20,7 @@ answers for every file it processed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -72,9 +73,17 @@ class HashedNameError(ValueError):
 
 
 def plain_name(name: str) -> tuple[str, str] | None:
-    """``(plain name, hash)`` when ``name`` has the form ``hashed_name`` gives, else ``None``.
+    """``(plain name, hash)`` when ``name`` has the form ``hashed_name`` gives, else ``None``
+    (see ``_plain_name``). Remembered for names up to 1 KiB (every request under ``static_url`` asks), so that
+    hostile long paths cannot fill memory.
+    """
+    if len(name) > 1024:
+        return _plain_name(name)
+    return _remembered_plain_name(name)
 
-    ``css/app.0123456789ab.css`` → ``("css/app.css", "0123456789ab")``; the inverse is
+
+def _plain_name(name: str) -> tuple[str, str] | None:
+    """``css/app.0123456789ab.css`` → ``("css/app.css", "0123456789ab")``; the inverse is
     checked by building the name again, so ``x.tar.<hash>.gz`` and ``LICENSE.<hash>``
     work and nothing else is taken for a hashed name.
     """
@@ -91,6 +100,9 @@ def plain_name(name: str) -> tuple[str, str] | None:
         if hashed_name(plain, digest) == name:
             return plain, digest
     return None
+
+
+_remembered_plain_name = functools.lru_cache(maxsize=8192)(_plain_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +192,13 @@ class HashedNames:
 
     def peek(self, name: str, max_deps: int = 16) -> Named | None:
         """The known answer for ``name`` when checking it costs at most ``max_deps`` stats
-        and no wait for the lock; else ``None`` (call ``lookup`` off the event loop)."""
+        (no read: a file not settled is re-read) and no wait for the lock; else ``None``
+        (call ``lookup`` off the event loop)."""
         known = self._named.get(name)
         if known is None or len(known.deps) > max_deps:
+            return None
+        sources = self._sources
+        if not all(sources.get(dep.name, dep).settled for dep in known.deps):
             return None
         if not self._lock.acquire(blocking=False):
             return None

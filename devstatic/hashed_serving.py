@@ -152,8 +152,14 @@ class HashedServing:
         """Send the current hashed file; ``False`` when the resolver sees another version."""
         coding: str | None = None
         vary = False
+        assert named.hashed is not None
+        kept = self._reps.get(named.hashed)
         content = named.content
-        if content is None and named.source.data is not None and not _has_sibling(named):
+        if kept is not None and kept[0] is named:
+            # Decided before for this very answer (a sibling added since only means the
+            # same bytes go uncompressed until the source changes).
+            content = kept[1].content
+        elif content is None and named.source.data is not None and not _has_sibling(named):
             content = named.source.data  # the source's bytes, read when hashed
         if content is not None:
             rep = self._in_memory(named, content)
