@@ -74,8 +74,8 @@ class HashedNameError(ValueError):
 
 def plain_name(name: str) -> tuple[str, str] | None:
     """``(plain name, hash)`` when ``name`` has the form ``hashed_name`` gives, else ``None``
-    (see ``_plain_name``). Remembered for names up to 1 KiB (every request under ``static_url`` asks), so that
-    hostile long paths cannot fill memory.
+    (see ``_plain_name``). Remembered for names up to 1 KiB (every request under
+    ``static_url`` asks), so that hostile long paths cannot fill memory.
     """
     if len(name) > 1024:
         return _plain_name(name)
