@@ -24,6 +24,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import stat as stat_module
 import threading
 import time
@@ -41,6 +42,7 @@ from devstatic.manifest.rewrite import MissingReferenceError, is_adjustable
 from devstatic.resolver import RACY_NS, Version, version_of
 from devstatic.settings import Settings
 from devstatic.storage.base import Storage
+from devstatic.storage.manifest_options import ManifestOptions
 
 logger = logging.getLogger("devstatic")
 
@@ -159,8 +161,10 @@ class HashedNames:
         js_imports: bool = True,
         strict: bool = True,
         follow_symlinks: bool = False,
+        pre_hashed: re.Pattern[str] | None = None,
     ) -> None:
         self.finders = tuple(finders)
+        self.pre_hashed = pre_hashed
         self.static_path = static_path
         self.js_imports = js_imports
         self.strict = strict
@@ -305,6 +309,7 @@ class HashedNames:
                 static_url=self.static_path,
                 js_imports=self.js_imports,
                 strict=self.strict,
+                pre_hashed=self.pre_hashed,
                 digests={n: s.digest for n, s in files.items()},
                 directories=[n for n, s in closure.items() if s.kind == "folder"],
             )
@@ -510,17 +515,9 @@ def hashed_urls_enabled(settings: Settings) -> bool:
     return issubclass(_storage_class(settings), ManifestFilesMixin)
 
 
-def _options(settings: Settings) -> tuple[bool, bool]:
-    """``(js_imports, manifest_strict)`` as the configured manifest storage reads them."""
-    from devstatic.storage.manifest import ManifestFilesMixin
-
-    if issubclass(_storage_class(settings), ManifestFilesMixin):
-        from devstatic.storage.base import get_storage
-
-        storage: Any = get_storage(settings)
-        return storage.js_imports, storage.manifest_strict
-    options = settings.storage_options
-    return bool(options.get("js_imports", True)), bool(options.get("manifest_strict", True))
+def _options(settings: Settings) -> ManifestOptions:
+    """The manifest options as collectstatic reads them (``storage-options``)."""
+    return ManifestOptions.of(settings.storage_options)
 
 
 _registry_lock = threading.Lock()
@@ -550,13 +547,14 @@ def names_for(settings: Settings) -> HashedNames:
     with _registry_lock:
         names = _registry.get(key)
         if names is None:
-            js_imports, strict = _options(settings)
+            options = _options(settings)
             names = HashedNames(
                 get_finders(settings),
                 static_path=settings.static_path,
-                js_imports=js_imports,
-                strict=strict,
+                js_imports=options.rewrite_js_imports,
+                strict=options.strict,
                 follow_symlinks=settings.follow_symlinks,
+                pre_hashed=options.pre_hashed,
             )
             if len(_registry) >= MAX_CONFIGURATIONS:
                 _registry.pop(next(iter(_registry)))

@@ -55,7 +55,7 @@ DECISIONS_PER_FILE = 16
 
 def with_cache_control(decision: Decision, value: bytes) -> Decision:
     """``decision`` with its ``Cache-Control`` set to ``value`` (pure)."""
-    headers = [(k, value if k == b"cache-control" else v) for k, v in decision.headers]
+    headers = tuple((k, value if k == b"cache-control" else v) for k, v in decision.headers)
     return Decision(
         decision.status,
         headers,
@@ -136,6 +136,20 @@ class HashedServing:
         self._reps[named.hashed] = (named, rep)
         return rep
 
+    def publishing_urls(self, publish: Callable[..., None]) -> Callable[[list[str]], None]:
+        """Live reload's ``publish(paths)``, called on the loop, made to add the new URLs
+        (``changed_urls``, computed in a worker thread: it may read files)."""
+
+        from devstatic.livereload.feedwatch import _spawn
+
+        def publish_with_urls(paths: list[str]) -> None:
+            async def run() -> None:
+                publish(paths, await run_blocking(self.changed_urls, paths))
+
+            _spawn(run)
+
+        return publish_with_urls
+
     def changed_urls(self, paths: list[str]) -> dict[str, str]:
         """For live reload (blocking): the current URL of each changed file and of each
         file renamed because it refers to one, so a page can swap an old hashed name."""
@@ -209,13 +223,14 @@ class HashedServing:
         self, entry: FileEntry, key: RequestKey
     ) -> tuple[Representation, str | None, bool]:
         """The source's file or its precompressed sibling: the bytes are the source's own."""
+        from devstatic.middleware import choose_representation
+
         accept_encoding = key[1][ACCEPT_ENCODING]
-        if entry.compressible and accept_encoding is not None:
-            rep, coding = await self.middleware.choose_representation(entry, accept_encoding)
+        if entry.vary and accept_encoding is not None:
+            rep, coding = choose_representation(entry, accept_encoding)
         else:
             rep, coding = entry.plain, None
-        vary = entry.compressible and self.resolver.has_variants(entry)
-        return rep, coding, vary
+        return rep, coding, entry.vary
 
 
 def _has_sibling(named: Named) -> bool:
@@ -259,5 +274,6 @@ def build_hashed_serving(middleware: StaticFilesMiddleware) -> HashedServing | N
         return None
     serving = HashedServing(middleware, names_for(middleware.settings))
     if middleware.live is not None:
-        middleware.live.watcher.describe = serving.changed_urls
+        watcher = middleware.live.watcher
+        watcher.publish = serving.publishing_urls(watcher.publish)
     return serving

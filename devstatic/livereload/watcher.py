@@ -11,7 +11,7 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -130,7 +130,7 @@ class Watcher:
         self,
         roots: list[WatchRoot],
         ignored: IgnoreMatcher,
-        publish: Callable[..., None],
+        publish: Callable[[list[str]], None],
         *,
         step_ms: int = STEP_MS,
         debounce_ms: int = DEBOUNCE_MS,
@@ -138,9 +138,6 @@ class Watcher:
         self.roots = roots
         self.ignored = ignored
         self.publish = publish
-        #: Called off the loop with each burst's paths: the new URLs to publish with them
-        #: (hashed URLs set it; see ``HashedServing.changed_urls``).
-        self.describe: Callable[[list[str]], Mapping[str, str]] | None = None
         self.step_ms = step_ms
         self.debounce_ms = debounce_ms
         self._stop = threading.Event()
@@ -197,12 +194,7 @@ class Watcher:
                 added = [path for change, path in changes if change == Change.added]
                 paths = self.served([path for _change, path in changes], added)
                 if paths and not stop.is_set():
-                    # In this thread: describe may read files (hashed names).
-                    urls = self.describe(paths) if self.describe is not None else None
-                    if urls is not None:
-                        soon(functools.partial(self.publish, paths, urls))
-                    else:
-                        soon(functools.partial(self.publish, paths))
+                    soon(functools.partial(self.publish, paths))
         except FileNotFoundError as exc:
             logger.warning("devstatic live reload stopped watching: %s", exc)
         except Exception as exc:  # the inotify limit, permissions: serving must go on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
 from hashed_helpers import settings_for, write_tree
 
 from devstatic import StaticFilesMiddleware, static
@@ -21,7 +22,9 @@ def test_an_event_carries_urls_only_when_given() -> None:
     )
 
 
-def test_changed_urls_name_the_changed_file_and_the_files_renamed_by_it(tmp_path: Path) -> None:
+async def test_an_event_names_the_new_urls_of_the_changed_file_and_the_files_it_renames(
+    tmp_path: Path,
+) -> None:
     write_tree(
         tmp_path / "static",
         {
@@ -33,12 +36,15 @@ def test_changed_urls_name_the_changed_file_and_the_files_renamed_by_it(tmp_path
     settings = settings_for(tmp_path, live_reload=True)
     middleware = StaticFilesMiddleware(_app, settings=settings)
     assert middleware.hashed is not None and middleware.live is not None
-    assert middleware.live.watcher.describe == middleware.hashed.changed_urls
     for name in ("css/app.css", "css/other.css"):
         static(name, settings)
     (tmp_path / "static" / "css" / "base.css").write_text("h1 { color: blue }\n")
-    urls = middleware.hashed.changed_urls(["css/base.css"])
-    assert urls == {
+    with middleware.live.broadcaster.subscribe() as bursts:
+        middleware.live.watcher.publish(["css/base.css"])  # what the watcher calls
+        with anyio.fail_after(10):
+            event = await bursts.receive()
+    urls = {
         "css/app.css": static("css/app.css", settings),
         "css/base.css": static("css/base.css", settings),
     }
+    assert event == format_event(["css/base.css"], urls)
