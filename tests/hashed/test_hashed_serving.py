@@ -168,3 +168,16 @@ async def test_without_hashed_urls_a_hashed_name_is_not_served(tree: Path) -> No
     async with client_for(plain) as client:
         response = await client.get(url)
     assert response.status_code == 404
+
+
+async def test_development_integrity_is_that_of_the_bytes_served_under_the_hashed_name(
+    tree: Path,
+) -> None:
+    from devstatic import integrity
+    from devstatic.manifest.integrity import integrity_value
+
+    settings = settings_for(tree)
+    async with client_for(settings) as client:
+        served = (await client.get(static("js/main.js", settings))).content
+    assert served != TREE["js/main.js"].encode()  # its import was rewritten
+    assert integrity("js/main.js", settings) == integrity_value(served, "sha384")
