@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck pytest system-deps bench bench-quick clean
+.PHONY: demo test lint typecheck pytest system-deps bench bench-quick bench-browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,9 @@ bench: $(VENV)/.bench-installed
 
 bench-quick: $(VENV)/.bench-installed
 	$(BIN)/python -m bench --quick
+
+bench-browser: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.browser_modules
 
 clean:
 	rm -rf $(VENV) $(DJANGO_VENV) demo/collected

@@ -19,6 +19,7 @@ from devstatic.checks import log_startup_warnings
 from devstatic.debug_guard import check_debug
 from devstatic.exceptions import ImproperlyConfigured
 from devstatic.finders import get_finders
+from devstatic.hashed_serving import build_hashed_serving
 from devstatic.host_guard import HostGuard
 from devstatic.hosts import refusal_text
 from devstatic.http.encoding import negotiate_encoding
@@ -112,6 +113,8 @@ class StaticFilesMiddleware:
             settings, self.debug, self.finders, feed=self.resolver.change_feed
         )
         self.hosts = HostGuard(settings.allowed_hosts)
+        #: Production's hashed names, served from the sources (``hashed_urls``), or ``None``.
+        self.hashed = build_hashed_serving(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
@@ -175,6 +178,8 @@ class StaticFilesMiddleware:
             if self.live is not None and await self.live.serve_internal(name, scope, receive, send):
                 return
             await self.not_found(send, name, key)
+            return
+        if self.hashed is not None and await self.hashed.serve(name, scope, receive, send, key):
             return
         injecting = self.live is not None and self.live.wants_injection(name)
         if injecting:

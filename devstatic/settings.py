@@ -102,6 +102,7 @@ class Settings:
     live_reload_inject: bool = False
     importmap: Mapping[str, Any] = field(default_factory=dict)
     allowed_hosts: Sequence[str] = ()
+    hashed_urls: bool | None = None
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -118,7 +119,7 @@ class Settings:
         set_(self, "storage_options", _check_storage_options(self.storage_options, problems))
         for name in ("insecure", "follow_symlinks", "live_reload_inject"):
             _check_bool(name, getattr(self, name), problems, optional=False)
-        for name in ("debug", "live_reload"):
+        for name in ("debug", "live_reload", "hashed_urls"):
             _check_bool(name, getattr(self, name), problems, optional=True)
         set_(self, "importmap", check_importmap(self.importmap, problems))
         set_(self, "allowed_hosts", check_allowed_hosts(self.allowed_hosts, problems))
@@ -230,6 +231,7 @@ class SettingsOverrides(TypedDict, total=False):
     live_reload_inject: bool
     importmap: Mapping[str, Any]
     allowed_hosts: Sequence[str]
+    hashed_urls: bool | None
 
 
 def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:

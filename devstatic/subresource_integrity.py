@@ -97,5 +97,11 @@ def served_integrity(name: str, source: bytes, settings: Settings) -> str:
     given the source's bytes: today those bytes themselves (plain names are served as
     they are on disk). The one place to change when development serves rewritten bytes
     under hashed names (``hashed_urls``): those are the bytes to hash then."""
-    del name
+    from devstatic.hashed_names import hashed_urls_enabled, names_for
+
+    if hashed_urls_enabled(settings):
+        named = names_for(settings).lookup(name)
+        if named.hashed is not None and named.content is not None:
+            # A rewritten CSS/JS file: the browser checks the bytes sent, not the source.
+            return integrity_value(named.content, algorithm_for(settings))
     return integrity_value(source, algorithm_for(settings))

@@ -6,6 +6,7 @@ import threading
 from urllib.parse import quote
 
 from devstatic.debug_guard import resolve_debug
+from devstatic.hashed_names import development_url, hashed_urls_enabled
 from devstatic.settings import Settings
 from devstatic.storage.base import Storage, get_storage
 
@@ -42,9 +43,13 @@ def storage_for(settings: Settings) -> Storage:
 def static(path: str, settings: Settings | None = None) -> str:
     """``static_url + path`` in debug; otherwise the storage's URL (hashed with a manifest).
 
-    Raises ``ValueError`` when a manifest storage does not know ``path``.
+    In debug with ``hashed_urls`` on, the name collectstatic would write for the current
+    sources. Raises ``ValueError`` when a manifest storage does not know ``path`` (or, in
+    development, when collectstatic could not hash it).
     """
     settings = settings or default_settings()
     if resolve_debug(settings, None):
+        if hashed_urls_enabled(settings):
+            return development_url(path.lstrip("/"), settings)
         return settings.static_url + quote(path.lstrip("/"))
     return storage_for(settings).url(path.lstrip("/"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import anyio
@@ -19,7 +19,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-Bursts = MemoryObjectReceiveStream[list[str]]
+Bursts = MemoryObjectReceiveStream[bytes]
 
 HEARTBEAT_SECONDS = 15.0
 #: Bursts queued for a client that reads slowly; more are dropped (the page reloads anyway).
@@ -36,9 +36,17 @@ HEADERS = [
 PING = b": ping\n\n"
 
 
-def format_event(paths: list[str]) -> bytes:
-    """One SSE event: ``data: {"paths": [...]}`` and the blank line that ends it."""
-    return b"data: " + json.dumps({"paths": paths}).encode("utf-8") + b"\n\n"
+def format_event(paths: list[str], urls: Mapping[str, str] | None = None) -> bytes:
+    """One SSE event: ``data: {"paths": [...]}`` and the blank line that ends it.
+
+    With hashed URLs, ``urls`` maps served paths to their new URLs: the changed files and
+    the files renamed because they refer to one, so the client can swap a ``<link>``
+    whose href is an old hashed name for the new one.
+    """
+    payload: dict[str, Any] = {"paths": paths}
+    if urls:
+        payload["urls"] = dict(urls)
+    return b"data: " + json.dumps(payload).encode("utf-8") + b"\n\n"
 
 
 class Broadcaster:
@@ -49,7 +57,7 @@ class Broadcaster:
     """
 
     def __init__(self) -> None:
-        self._streams: dict[MemoryObjectSendStream[list[str]], Bursts] = {}
+        self._streams: dict[MemoryObjectSendStream[bytes], Bursts] = {}
         self.closed = False
 
     @property
@@ -59,7 +67,7 @@ class Broadcaster:
     @contextlib.contextmanager
     def subscribe(self) -> Iterator[Bursts]:
         """A stream of bursts that ends (``anyio.EndOfStream``) when the broadcaster closes."""
-        sender, bursts = anyio.create_memory_object_stream[list[str]](QUEUE_SIZE)
+        sender, bursts = anyio.create_memory_object_stream[bytes](QUEUE_SIZE)
         if self.closed:
             sender.close()
         else:
@@ -71,10 +79,12 @@ class Broadcaster:
             sender.close()
             bursts.close()
 
-    def publish(self, paths: list[str]) -> None:
+    def publish(self, paths: list[str], urls: Mapping[str, str] | None = None) -> None:
+        """Send one event (formatted once) to every stream."""
+        event = format_event(paths, urls)
         for sender in self._streams:
             with contextlib.suppress(anyio.WouldBlock, anyio.BrokenResourceError):
-                sender.send_nowait(paths)
+                sender.send_nowait(event)
 
     def close(self) -> None:
         """End every stream, now and later (streams opened after this end at once).
@@ -110,13 +120,13 @@ async def _cancel_when_gone(receive: Receive, scope: anyio.CancelScope) -> None:
 async def _relay(bursts: Bursts, send: Send, heartbeat: float) -> None:
     """Send each burst as an event, and a comment after ``heartbeat`` idle seconds."""
     while True:
-        paths: list[str] | None = None
+        event: bytes | None = None
         with anyio.move_on_after(heartbeat):
             try:
-                paths = await bursts.receive()
+                event = await bursts.receive()
             except anyio.EndOfStream:  # the server is stopping
                 break
-        body = PING if paths is None else format_event(paths)
+        body = PING if event is None else event
         await send({"type": "http.response.body", "body": body, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
 

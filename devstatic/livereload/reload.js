@@ -3,6 +3,9 @@
 // Listens to {static_url}__devstatic__/events. A changed stylesheet is swapped in place
 // (a fresh <link> with a cache-busting query, the old one removed once the new one has
 // loaded), so scroll position and form input survive; any other change reloads the page.
+// With hashed URLs the event also carries `urls` (served path -> new URL, for the changed
+// files and those renamed because they refer to one): a <link> whose href is an old
+// hashed name of such a path gets the new URL instead (the old name is gone).
 // When the stream drops (server restart, `uvicorn --reload`), it reconnects with backoff
 // and reloads the page once the server answers again.
 (() => {
@@ -36,14 +39,19 @@
     }
   };
 
+  // "css/app.0123456789ab.css" -> "css/app.css": the hash collectstatic puts before the
+  // last extension (or at the end of a name without one).
+  const HASHED = /\.[0-9a-f]{12}(?=(\.[^./]*)?$)/;
+  const plainPathname = (pathname) => pathname.replace(HASHED, "");
+
   const stylesheets = () =>
     Array.from(document.querySelectorAll('link[rel~="stylesheet" i][href]')).filter(
       (link) => !link.dataset.devstaticStale,
     );
 
-  function refresh(link) {
-    const url = new URL(link.href, location.href);
-    url.searchParams.set("devstatic", Date.now().toString(36));
+  function refresh(link, newUrl) {
+    const url = new URL(newUrl || link.href, location.href);
+    if (!newUrl) url.searchParams.set("devstatic", Date.now().toString(36));
     const next = link.cloneNode();
     next.href = url.href;
     link.dataset.devstaticStale = "1";
@@ -53,13 +61,27 @@
     link.after(next);
   }
 
-  function onChange(paths) {
+  function onChange(paths, urls) {
     const isCss = (path) => /\.css$/i.test(path);
     if (!paths.length || !paths.every(isCss)) {
       location.reload();
       return;
     }
     const links = stylesheets();
+    const renamed = new Map(
+      Object.entries(urls || {}).map(([path, url]) => [servedPathname(path), url]),
+    );
+    const moved = links.filter((link) => {
+      const pathname = linkPathname(link);
+      const url = renamed.get(plainPathname(pathname));
+      return url !== undefined && pathname !== linkPathname({ href: url });
+    });
+    if (moved.length) {
+      // Hashed names: exactly the linked stylesheets whose content changed got new names.
+      moved.forEach((link) => refresh(link, renamed.get(plainPathname(linkPathname(link)))));
+      document.dispatchEvent(new CustomEvent("devstatic:css", { detail: { paths } }));
+      return;
+    }
     const wanted = new Set(paths.map(servedPathname));
     const direct = links.filter((link) => wanted.has(linkPathname(link)));
     const linked = new Set(direct.map(linkPathname));
@@ -90,7 +112,7 @@
       } catch {
         return;
       }
-      if (data && Array.isArray(data.paths)) onChange(data.paths);
+      if (data && Array.isArray(data.paths)) onChange(data.paths, data.urls);
     };
     source.onerror = () => {
       state.connected = false;

@@ -68,6 +68,7 @@ __all__ = [
     "MissingReferenceError",
     "ProcessResult",
     "is_pre_hashed",
+    "location_of",
     "post_process_contents",
 ]
 
@@ -130,6 +131,12 @@ class MaxPassesExceededError(RuntimeError):
         super().__init__(message)
 
 
+def location_of(name: str) -> str:
+    """The file a looked-up reference opens: Django's ``hashed_name`` opens the
+    percent-decoded, stripped path without its query, normalised lexically."""
+    return posixpath.normpath(urlsplit(unquote(name)).path.strip())
+
+
 def _path_level(name: str) -> int:
     return name.count("/") + 1
 
@@ -161,11 +168,15 @@ _PARALLEL_MIN_BYTES = 8 << 20
 _PARALLEL_MIN_FILE = 64 << 10
 
 
-def _hash_all(files: Mapping[str, bytes]) -> dict[str, str]:
-    """md5 of every file, big ones in threads when there is enough to share."""
-    big = [name for name, data in files.items() if len(data) >= _PARALLEL_MIN_FILE]
+def _hash_all(files: Mapping[str, bytes], known: Mapping[str, str]) -> dict[str, str]:
+    """md5 of every file not in ``known``, big ones in threads when there is enough to share."""
+    digests: dict[str, str] = {name: known[name] for name in files if name in known}
+    big = [
+        name
+        for name, data in files.items()
+        if len(data) >= _PARALLEL_MIN_FILE and name not in digests
+    ]
     workers = min(8, os.cpu_count() or 1)
-    digests: dict[str, str] = {}
     if workers > 1 and len(big) > 1 and sum(len(files[n]) for n in big) >= _PARALLEL_MIN_BYTES:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             digests.update(zip(big, pool.map(file_hash, (files[n] for n in big)), strict=True))
@@ -188,13 +199,14 @@ class _Resolver:
         files: Mapping[str, bytes],
         digests: Mapping[str, str],
         pre_hashed: frozenset[str] = frozenset(),
+        directories: Iterable[str] = (),
     ) -> None:
         self.hashed_files: dict[str, str] = {}
         #: The collected files whose names already carry their hash.
         self.pre_hashed = pre_hashed
         self._files = files
         self._digests = digests
-        self._directories = _directories(files)
+        self._directories = _directories(files) | set(directories)
         self._fallback: dict[str, str] = {}
         self.looked_up: list[tuple[str, str]] | None = None
 
@@ -217,8 +229,7 @@ class _Resolver:
         # Django's hashed_name(name) with no content: the file is opened by its
         # percent-decoded, stripped path, resolved as FileSystemStorage.path()
         # resolves it (lexically, never outside the root).
-        path = urlsplit(unquote(name)).path.strip()
-        location = posixpath.normpath(path)
+        location = location_of(name)
         if location in self._files:
             return hashed_name(name, self._digests[location])
         if location in self._directories:
@@ -241,14 +252,16 @@ class _Processor:
         js_imports: bool,
         strict: bool,
         pre_hashed: re.Pattern[str] | None = None,
+        digests: Mapping[str, str] | None = None,
+        directories: Iterable[str] = (),
     ) -> None:
         self.files = files
         self.static_url = static_url
         self.js_imports = js_imports
         self.strict = strict
-        self.digests = _hash_all(files)
+        self.digests = _hash_all(files, digests or {})
         kept = frozenset(name for name in files if pre_hashed and is_pre_hashed(name, pre_hashed))
-        self.resolver = _Resolver(files, self.digests, kept)
+        self.resolver = _Resolver(files, self.digests, kept, directories)
         self.warnings: list[str] = []
         self._texts: dict[str, str] = {}
 
@@ -337,6 +350,8 @@ def post_process_contents(
     strict: bool = True,
     max_passes: int = 5,
     pre_hashed: re.Pattern[str] | None = None,
+    digests: Mapping[str, str] | None = None,
+    directories: Iterable[str] = (),
 ) -> ProcessResult:
     """Hash and rewrite ``files`` (POSIX relative name → bytes) as Django does.
 
@@ -353,10 +368,23 @@ def post_process_contents(
     A file whose name ``pre_hashed`` matches (see :func:`is_pre_hashed`) already
     carries its content hash: it keeps its name and its bytes, and references to it
     are left exactly as written.
+
+    ``digests`` gives the md5 (:func:`file_hash`) of files already hashed, so they are
+    not hashed again (development recomputes names after each edit); ``directories``
+    adds folders that exist besides those holding ``files`` (a reference to a folder
+    is kept as written, as Django keeps it).
     """
     if max_passes < 0:
         raise ValueError(f"max_passes must be 0 or more, not {max_passes}.")
-    processor = _Processor(files, effective_static_url(static_url), js_imports, strict, pre_hashed)
+    processor = _Processor(
+        files,
+        effective_static_url(static_url),
+        js_imports,
+        strict,
+        pre_hashed,
+        digests,
+        directories,
+    )
     hashed_files = processor.resolver.hashed_files
     digests = processor.digests
     order = sorted(files, key=_path_level, reverse=True)

@@ -52,6 +52,8 @@ def project(tmp_path: Path, config: dict[str, Any] = CONFIG, **options: Any) -> 
         storage_options=options,
         importmap=config,
         debug=True,
+        # Plain development URLs here; tests/hashed covers the map with hashed_urls on.
+        hashed_urls=False,
     )
 
 

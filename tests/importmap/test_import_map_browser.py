@@ -151,6 +151,7 @@ def test_development_page_imports_a_bare_specifier_and_relative_modules(
         "importmap": IMPORTMAP,
         "debug": True,
         "live_reload": False,
+        "hashed_urls": False,  # plain development URLs (tests/hashed covers hashed ones)
     }
     with serve(tmp_path, settings, settings) as base:
         visit = Visit(browser, base + "/")

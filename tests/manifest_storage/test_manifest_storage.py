@@ -76,8 +76,8 @@ def test_static_returns_hashed_url_when_debug_is_off(tmp_path: Path) -> None:
     assert static("img/logo.png?v=1#top", settings).endswith("?v=1#top")
 
 
-def test_static_returns_plain_url_in_debug(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path).replace(debug=True)
+def test_static_returns_plain_url_in_debug_with_hashed_urls_off(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path).replace(debug=True, hashed_urls=False)
     assert static("css/site.css", settings) == "/static/css/site.css"
 
 
@@ -151,14 +151,14 @@ def test_manifest_strict_false_keeps_the_name_and_warns(
 
 
 def test_static_follows_the_wrapped_apps_debug_flag(tmp_path: Path) -> None:
-    """Starlette(debug=True) turns the dev server on, so templates must get plain names
-    (the dev server has no hashed copies), even with a manifest from an earlier collect."""
+    """Starlette(debug=True) turns the dev server on, so templates must get the dev
+    server's names (plain ones with hashed_urls off), not an earlier collect's manifest."""
     from starlette.applications import Starlette
 
     import devstatic.debug_guard
     from devstatic import StaticFilesMiddleware
 
-    settings = settings_for(tmp_path).replace(debug=None)
+    settings = settings_for(tmp_path).replace(debug=None, hashed_urls=False)
     run_collect(settings)
     try:
         StaticFilesMiddleware(Starlette(debug=True), settings=settings)
