@@ -134,7 +134,9 @@ def test_precompressed_siblings_of_old_hashed_files_go_with_them(
     assert result.code == 0, result.err
     assert f"Pretending to delete '{v1_css}'\n" in result.out
     assert f"Pretending to delete '{v1_css}.gz'\n" in result.out
-    assert result.out.endswith("\n3 static files would be deleted.\n")  # the JS is too small to gzip
+    assert result.out.endswith(
+        "\n3 static files would be deleted.\n"
+    )  # the JS is too small to gzip
     assert (site.collected / f"{v1_css}.gz").is_file()  # a dry run deletes nothing
     assert cli("clean", "--noinput").out == "3 static files deleted.\n"
     assert not (site.collected / f"{v1_css}.gz").exists()

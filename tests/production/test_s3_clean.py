@@ -31,7 +31,9 @@ def keys(client: S3Client, bucket: str) -> set[str]:
 
 def deploy(tmp_path: Path, config: Path, version: str) -> None:
     (tmp_path / "site" / "site").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "site" / "site" / "app.css").write_text(f"body {{ color: red }} /* {version} */\n" * 40)
+    (tmp_path / "site" / "site" / "app.css").write_text(
+        f"body {{ color: red }} /* {version} */\n" * 40
+    )
     result = collectstatic(config, "-v0")
     assert result.returncode == 0, result.stderr
 

@@ -82,9 +82,7 @@ def test_a_multipart_object_is_checked_by_head_and_not_uploaded_again(
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stdout.strip().splitlines()[-1].startswith("0 static files copied")
     requests = moto_server.requests_to(s3_bucket)[before:]
-    assert [r for r in requests if r[0] in ("HEAD", "PUT")] == [
-        ("HEAD", f"/{s3_bucket}/{key}")
-    ]
+    assert [r for r in requests if r[0] in ("HEAD", "PUT")] == [("HEAD", f"/{s3_bucket}/{key}")]
 
 
 def test_without_the_headers_index_every_object_is_checked_by_head_once(
@@ -106,4 +104,3 @@ def test_without_the_headers_index_every_object_is_checked_by_head_once(
     assert [r for r in requests[before:] if r[0] == "PUT"] == [
         ("PUT", f"/{s3_bucket}/static/{HEADERS_INDEX}")
     ]
-
