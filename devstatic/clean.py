@@ -48,7 +48,7 @@ def select_old(
     ``max_age`` seconds before ``now`` (``stored`` maps name → modification time)."""
     old = []
     for name, modified in stored.items():
-        if name in kept or name.startswith(HISTORY_DIR + "/"):
+        if name.startswith(HISTORY_DIR + "/"):
             continue
         base = sibling_original(name) or name
         if base in kept or not is_hashed(base):
