@@ -285,6 +285,21 @@ class S3Storage(Storage):
             self._listing, self._etags = set(etags), etags
         yield from sorted(etags)
 
+    def names_under(self, folder: str) -> list[str]:
+        """The names below ``folder`` (one listing of that folder alone)."""
+        start = self.key(folder.strip("/")) + "/"
+        offset = len(self.key(""))
+
+        def list_folder() -> list[str]:
+            paginator = self.client.get_paginator("list_objects_v2")
+            return [
+                item["Key"][offset:]
+                for page in paginator.paginate(Bucket=self.bucket, Prefix=start)
+                for item in page.get("Contents", [])
+            ]
+
+        return self._call(list_folder)
+
     def modified_times(self) -> dict[str, float]:
         """Each name under the prefix and its ``LastModified`` (one listing; for ``clean``)."""
         start = f"{self.prefix}/" if self.prefix else ""
