@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from commands_helpers import Project, Result
+from commands_helpers import Project, Result, run_in_terminal, subprocess_env
 
 from devstatic.clean import select_old
 
@@ -215,3 +215,29 @@ def test_select_old_keeps_plain_names_kept_names_siblings_of_kept_and_young_file
     old = select_old(stored, kept, max_age=10, now=100.0)
 
     assert old == ["a.0123456789ab.css", "a.0123456789ab.css.br"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "code", "ending"),
+    [
+        ("no", 1, "no\nCleaning static files cancelled.\n"),
+        ("yes", 0, "yes\n2 static files deleted.\n"),
+    ],
+)
+def test_clean_on_a_terminal_asks_first_and_deletes_only_after_yes(
+    site: Project, cli: Callable[..., Result], answer: str, code: int, ending: str
+) -> None:
+    deploy(site, cli, "v1")
+    deploy(site, cli, "v2")
+    deploy(site, cli, "v3")
+    before = hashed(site, r".*")
+
+    status, shown = run_in_terminal(["clean"], site.root, subprocess_env(), answer=answer)
+
+    assert status == code, shown
+    assert shown == (
+        "\nThis will delete 2 old hashed static files that the recent manifests no longer "
+        "name.\nAre you sure you want to do this?\n\nType 'yes' to continue, or 'no' to "
+        "cancel: " + ending
+    )
+    assert (hashed(site, r".*") == before) == (answer == "no")
