@@ -46,14 +46,15 @@ STORAGES = {
 }  # fmt: skip
 
 
-def generate(root: Path) -> None:
-    """5 000 files: stylesheets with ``url()``s, ES modules importing each other, images."""
+def generate(root: Path, count: int = FILE_COUNT) -> None:
+    """5 000 files (or ``count``): stylesheets with ``url()``s, ES modules importing each
+    other, images."""
     marker = root / ".complete"
     if marker.exists():
         return
     shutil.rmtree(root, ignore_errors=True)
     rng = random.Random(5)
-    per = FILE_COUNT // FOLDERS - 1  # and one util.js per folder
+    per = count // FOLDERS - 1  # and one util.js per folder
     images = [i for i in range(per) if i % 3 == 2]
     for f in range(FOLDERS):
         folder = root / f"pkg{f:02d}"
@@ -81,7 +82,9 @@ def generate(root: Path) -> None:
 
 def tree_digest(root: Path) -> dict[str, str]:
     out = {}
-    for folder, _dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root):
+        # devstatic's manifest history (for ``devstatic clean``) has no Django counterpart.
+        dirs[:] = [d for d in dirs if d != "staticfiles.history"]
         for name in files:
             path = Path(folder, name)
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -13,5 +13,6 @@ COMMANDS: dict[str, str] = {
     "findstatic": "devstatic.commands.findstatic",
     "collectstatic": "devstatic.commands.collectstatic",
     "check": "devstatic.commands.check",
+    "clean": "devstatic.commands.clean",
     "nginx": "devstatic.commands.nginx",
 }

@@ -27,6 +27,7 @@ from devstatic.manifest.process import (
     post_process_contents,
 )
 from devstatic.settings import Settings
+from devstatic.storage import manifest_history
 from devstatic.storage.base import Storage
 from devstatic.storage.filesystem import FileSystemStorage
 from devstatic.storage.manifest_options import ManifestOptions
@@ -142,6 +143,7 @@ class ManifestFilesMixin(Storage):
         names a file the storage does not have."""
         if self._pending_manifest is not None:
             self.save_bytes(self.manifest_name, self._pending_manifest)
+            manifest_history.record(self, self._pending_manifest)
             self._pending_manifest = None
             with self._lock:
                 self._paths = None

@@ -9,17 +9,22 @@ means the whole bucket), ``endpoint-url`` (MinIO, R2, moto ...), ``region``,
 Incremental by content only: each object carries the MD5 of its bytes in its metadata
 (``x-amz-meta-md5``), never trusting mtimes or sizes, which differ on every checkout.
 Deciding whether a file is current takes one listing of the prefix per run, so a name
-the bucket lacks costs no request at all, and then one HEAD for each name it has, run
-in collectstatic's bounded pool. A HEAD rather than a side index object: the object's
-own metadata cannot drift from the object (an index can, after a failed run, a manual
-delete or a lifecycle rule), and the HEAD also returns the headers, so a change of our
-media-type or caching rules re-uploads the affected files.
+the bucket lacks costs no request at all. The listing also carries each object's ETag,
+the MD5 of its bytes for a single-part upload (all of ours): when it equals the
+source's MD5 and the headers recorded for that name in ``HEADERS_INDEX`` (a small JSON
+object written at the end of a run that changed it) equal the headers we would upload,
+the object is current without a request of its own. Otherwise (a multipart or
+KMS-encrypted object, whose ETag is no MD5; a name the index lacks; a change of our
+media-type or caching rules) one HEAD decides, from the object's own metadata. The
+index only ever vouches for headers, never for bytes, and only for an object whose
+listed ETag matches, so a manual upload, a delete or a lifecycle rule cannot fool it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -52,6 +57,8 @@ CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 8.0
 #: Object metadata key holding the hex MD5 of the object's bytes.
 MD5_KEY = "md5"
+#: The object (under the prefix) recording the headers each name was uploaded with.
+HEADERS_INDEX = "staticfiles.s3-headers.json"
 
 _CHUNK = 1 << 20
 _CREDENTIAL_CODES = frozenset(
@@ -136,8 +143,14 @@ class S3Storage(Storage):
         self._client: S3Client | None = None
         self._s3_lock = threading.Lock()
         self._listing_lock = threading.Lock()
+        self._index_lock = threading.Lock()
         # Names in the bucket (under the prefix), listed once per run and kept up to date.
         self._listing: set[str] | None = None
+        # The listing's ETags (quotes stripped), by name.
+        self._etags: dict[str, str] = {}
+        # ``HEADERS_INDEX`` as read (``None``: not read yet) and as this run leaves it.
+        self._index_read: dict[str, list[str | None]] | None = None
+        self._index: dict[str, list[str | None]] = {}
         # Names this run collects or writes: a ``.gz``/``.br`` of one of them is a sibling.
         self._collected: set[str] = set()
         # The first connection failure: later calls fail at once instead of each one
@@ -210,6 +223,20 @@ class S3Storage(Storage):
         wanted = self._headers(name, source)
         return self._object_matches(name, _md5_of_file(source), wanted)
 
+    def finish(self) -> None:
+        """Record the headers of every object this run uploaded or confirmed, when they
+        differ from the index read at the start (a no-change rerun writes nothing)."""
+        super().finish()
+        with self._s3_lock:
+            listed = self._listing if self._listing is not None else set()
+            index = {k: v for k, v in sorted(self._index.items()) if k in listed}
+            unchanged = index == self._index_read
+        if unchanged or not index:
+            return
+        data = json.dumps(index, separators=(",", ":")).encode("utf-8")
+        digest = _md5_of_bytes(data)
+        self._put(HEADERS_INDEX, data, digest, object_headers(HEADERS_INDEX, is_sibling=False))
+
     def save(self, name: str, source: Path) -> None:
         self._remember((name,))
         headers = self._headers(name, source)
@@ -248,13 +275,46 @@ class S3Storage(Storage):
         with self._s3_lock:
             if self._listing is not None:
                 self._listing.discard(name)
+            self._etags.pop(name, None)
+            self._index.pop(name, None)
 
     def list_names(self) -> Iterator[str]:
         """Every name under the prefix, listed afresh (``--clear`` deletes only these)."""
-        names = self._list_prefix()
+        etags = self._list_prefix()
         with self._s3_lock:
-            self._listing = set(names)
-        yield from sorted(names)
+            self._listing, self._etags = set(etags), etags
+        yield from sorted(etags)
+
+    def names_under(self, folder: str) -> list[str]:
+        """The names below ``folder`` (one listing of that folder alone)."""
+        start = self.key(folder.strip("/")) + "/"
+        offset = len(self.key(""))
+
+        def list_folder() -> list[str]:
+            paginator = self.client.get_paginator("list_objects_v2")
+            return [
+                item["Key"][offset:]
+                for page in paginator.paginate(Bucket=self.bucket, Prefix=start)
+                for item in page.get("Contents", [])
+            ]
+
+        return self._call(list_folder)
+
+    def modified_times(self) -> dict[str, float]:
+        """Each name under the prefix and its ``LastModified`` (one listing; for ``clean``)."""
+        start = f"{self.prefix}/" if self.prefix else ""
+
+        def list_all() -> dict[str, float]:
+            paginator = self.client.get_paginator("list_objects_v2")
+            times: dict[str, float] = {}
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=start):
+                for item in page.get("Contents", []):
+                    key = item["Key"]
+                    if not key.endswith("/"):
+                        times[key[len(start) :]] = item["LastModified"].timestamp()
+            return times
+
+        return self._call(list_all)
 
     def close(self) -> None:
         with self._s3_lock:
@@ -275,22 +335,23 @@ class S3Storage(Storage):
             with self._s3_lock:
                 if self._listing is not None:
                     return self._listing
-            names = self._list_prefix()
+            etags = self._list_prefix()
             with self._s3_lock:
-                self._listing = names
-                return names
+                self._listing, self._etags = set(etags), etags
+                return self._listing
 
-    def _list_prefix(self) -> set[str]:
+    def _list_prefix(self) -> dict[str, str]:
+        """Each name under the prefix and its ETag (quotes stripped)."""
         start = f"{self.prefix}/" if self.prefix else ""
 
-        def list_all() -> set[str]:
+        def list_all() -> dict[str, str]:
             paginator = self.client.get_paginator("list_objects_v2")
-            names: set[str] = set()
+            names: dict[str, str] = {}
             for page in paginator.paginate(Bucket=self.bucket, Prefix=start):
                 for item in page.get("Contents", []):
                     key = item["Key"]
                     if not key.endswith("/"):
-                        names.add(key[len(start) :])
+                        names[key[len(start) :]] = str(item.get("ETag", "")).strip('"')
             return names
 
         return self._call(list_all)
@@ -322,7 +383,45 @@ class S3Storage(Storage):
     def _headers(self, name: str, source: Path | None) -> ObjectHeaders:
         return object_headers(name, is_sibling=self._is_sibling(name, source))
 
+    def _headers_index(self) -> dict[str, list[str | None]]:
+        """``HEADERS_INDEX`` as the run found it (read once; unreadable means empty)."""
+        with self._index_lock:
+            with self._s3_lock:
+                if self._index_read is not None:
+                    return self._index_read
+            read: dict[str, list[str | None]] = {}
+            if HEADERS_INDEX in self._names_in_bucket():
+                try:
+                    loaded = json.loads(self.read_bytes(HEADERS_INDEX))
+                except (FileNotFoundError, ValueError):
+                    loaded = {}
+                if isinstance(loaded, dict):
+                    read = {k: v for k, v in loaded.items() if isinstance(v, list)}
+            with self._s3_lock:
+                self._index_read = read
+                # Names this run does not touch keep their entry while they exist.
+                self._index = {**read, **self._index}
+            return read
+
+    def _note_headers(self, name: str, headers: ObjectHeaders) -> None:
+        with self._s3_lock:
+            self._index[name] = _headers_entry(headers)
+
     def _object_matches(self, name: str, digest: bytes, wanted: ObjectHeaders) -> bool:
+        """Whether the stored ``name`` has these bytes and headers: settled from the
+        listing's ETag and the headers index when they vouch for it, else by a HEAD."""
+        index = self._headers_index()
+        with self._s3_lock:
+            etag = self._etags.get(name)
+        if etag == digest.hex() and index.get(name) == _headers_entry(wanted):
+            self._note_headers(name, wanted)
+            return True
+        if self._head_matches(name, digest, wanted):
+            self._note_headers(name, wanted)
+            return True
+        return False
+
+    def _head_matches(self, name: str, digest: bytes, wanted: ObjectHeaders) -> bool:
         from botocore.exceptions import ClientError
 
         def head() -> dict[str, Any] | None:
@@ -365,6 +464,9 @@ class S3Storage(Storage):
         with self._s3_lock:
             if self._listing is not None:
                 self._listing.add(name)
+            self._etags[name] = digest.hex()
+            if name != HEADERS_INDEX:
+                self._index[name] = _headers_entry(headers)
 
     def _call(self, operation: Callable[[], T]) -> T:
         """Run one client operation; any failure becomes a one-line ``StorageError``."""
@@ -428,6 +530,11 @@ class S3Storage(Storage):
         else:
             text = f"{where} failed: {type(exc).__name__}: {exc}"
         return StorageError(" ".join(text.split()))
+
+
+def _headers_entry(headers: ObjectHeaders) -> list[str | None]:
+    """How ``HEADERS_INDEX`` records an object's headers (JSON has no tuples)."""
+    return [headers.content_type, headers.cache_control, headers.content_encoding]
 
 
 def _error_code(exc: Any) -> str:

@@ -13,7 +13,9 @@ from production_helpers import collectstatic, make_extra_tree, sources, write_co
 from support.moto_server import MotoServer
 
 from devstatic.http.mediatypes import content_type_for
+from devstatic.storage.manifest_history import HISTORY_DIR
 from devstatic.storage.object_headers import IMMUTABLE, NO_CACHE
+from devstatic.storage.s3 import HEADERS_INDEX
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -39,6 +41,11 @@ def s3_config(
     )
 
 
+def is_bookkeeping(name: str) -> bool:
+    """Objects devstatic keeps for itself: the manifest history and the headers index."""
+    return name == HEADERS_INDEX or name.startswith(f"{HISTORY_DIR}/")
+
+
 def objects(client: S3Client, bucket: str, prefix: str = "") -> dict[str, dict[str, Any]]:
     """Every object under ``prefix``: key → HEAD response plus ``Body``."""
     out: dict[str, dict[str, Any]] = {}
@@ -60,7 +67,7 @@ def test_collectstatic_uploads_every_file_with_type_caching_md5_and_sibling_enco
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == f"{len(found)} static files copied."
     stored = objects(s3_client, s3_bucket)
-    assert set(stored) == {f"static/{name}" for name in found}
+    assert set(stored) == {f"static/{name}" for name in found} | {f"static/{HEADERS_INDEX}"}
     for name, source in found.items():
         obj = stored[f"static/{name}"]
         data = source.read_bytes()
@@ -130,7 +137,9 @@ def test_clear_deletes_only_under_the_prefix(
     keys = set(objects(s3_client, s3_bucket))
     assert {"outside.txt", "static-old/app.js"} <= keys
     assert "static/stale.css" not in keys
-    assert keys - {"outside.txt", "static-old/app.js"} == {f"static/{n}" for n in found}
+    assert keys - {"outside.txt", "static-old/app.js", f"static/{HEADERS_INDEX}"} == {
+        f"static/{n}" for n in found
+    }
 
 
 def test_manifest_storage_uploads_hashed_files_immutable_manifest_last_then_nothing(
@@ -143,7 +152,12 @@ def test_manifest_storage_uploads_hashed_files_immutable_manifest_last_then_noth
 
     assert result.returncode == 0, result.stderr
     puts = moto_server.requests_to(s3_bucket, "PUT")
-    assert puts[-1] == ("PUT", f"/{s3_bucket}/static/staticfiles.json")
+    # The manifest goes last; only bookkeeping (its history copy, the headers index) follows.
+    published = [put for put in puts if not is_bookkeeping(put[1].partition("/static/")[2])]
+    assert published[-1] == ("PUT", f"/{s3_bucket}/static/staticfiles.json")
+    assert puts[len(published) :] == [
+        put for put in puts if is_bookkeeping(put[1].partition("/static/")[2])
+    ]
     stored = objects(s3_client, s3_bucket, "static/")
     manifest = json.loads(stored["static/staticfiles.json"]["Body"])
     assert stored["static/staticfiles.json"]["CacheControl"] == NO_CACHE

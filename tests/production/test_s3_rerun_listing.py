@@ -1,0 +1,106 @@
+"""A no-change rerun into a bucket is settled by the listing: no request per object.
+
+The listing's ETag is the MD5 of a single-part upload; with the headers index
+(``staticfiles.s3-headers.json``) it vouches for an object without a HEAD. A multipart
+object (ETag ``<md5 of md5s>-N``) or a name the index lacks falls back to one HEAD.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from production_helpers import collectstatic, make_extra_tree, sources, write_config
+from support.moto_server import MotoServer
+
+from devstatic.storage.s3 import HEADERS_INDEX
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+STORAGES = ["devstatic.storage.S3Storage", "devstatic.storage.ManifestS3Storage"]
+
+
+def config_for(tmp_path: Path, server: MotoServer, bucket: str, storage: str) -> Path:
+    return write_config(
+        tmp_path,
+        storage=storage,
+        options={"bucket": bucket, "prefix": "static", "endpoint-url": server.endpoint},
+        extra_dirs=(make_extra_tree(tmp_path),),
+    )
+
+
+@pytest.mark.parametrize("storage", STORAGES, ids=["plain", "manifest"])
+def test_a_no_change_rerun_sends_no_head_and_no_put(
+    tmp_path: Path, moto_server: MotoServer, s3_bucket: str, storage: str
+) -> None:
+    config = config_for(tmp_path, moto_server, s3_bucket, storage)
+    assert collectstatic(config).returncode == 0
+    before = len(moto_server.requests_to(s3_bucket))
+
+    rerun = collectstatic(config)
+
+    assert rerun.returncode == 0, rerun.stderr
+    requests = moto_server.requests_to(s3_bucket)[before:]
+    assert [r for r in requests if r[0] in ("HEAD", "PUT")] == []
+    # One listing (two for the manifest storage, which also lists its history) and the
+    # reads of the headers index (and of the manifest's newest history copy).
+    assert len(requests) <= 4, requests
+
+
+def test_a_multipart_object_is_checked_by_head_and_not_uploaded_again(
+    tmp_path: Path, moto_server: MotoServer, s3_client: S3Client, s3_bucket: str
+) -> None:
+    config = config_for(tmp_path, moto_server, s3_bucket, STORAGES[0])
+    assert collectstatic(config).returncode == 0
+    key = "static/data/info.json"
+    data = (tmp_path / "extra" / "data" / "info.json").read_bytes()
+    original = s3_client.head_object(Bucket=s3_bucket, Key=key)
+    upload = s3_client.create_multipart_upload(
+        Bucket=s3_bucket,
+        Key=key,
+        ContentType=original["ContentType"],
+        CacheControl=original["CacheControl"],
+        Metadata={"md5": hashlib.md5(data).hexdigest()},
+    )
+    part = s3_client.upload_part(
+        Bucket=s3_bucket, Key=key, UploadId=upload["UploadId"], PartNumber=1, Body=data
+    )
+    s3_client.complete_multipart_upload(
+        Bucket=s3_bucket,
+        Key=key,
+        UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]},
+    )
+    assert s3_client.head_object(Bucket=s3_bucket, Key=key)["ETag"].endswith('-1"')
+    before = len(moto_server.requests_to(s3_bucket))
+
+    rerun = collectstatic(config)
+
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout.strip().splitlines()[-1].startswith("0 static files copied")
+    requests = moto_server.requests_to(s3_bucket)[before:]
+    assert [r for r in requests if r[0] in ("HEAD", "PUT")] == [("HEAD", f"/{s3_bucket}/{key}")]
+
+
+def test_without_the_headers_index_every_object_is_checked_by_head_once(
+    tmp_path: Path, moto_server: MotoServer, s3_client: S3Client, s3_bucket: str
+) -> None:
+    config = config_for(tmp_path, moto_server, s3_bucket, STORAGES[0])
+    found = sources(config)
+    assert collectstatic(config).returncode == 0
+    s3_client.delete_object(Bucket=s3_bucket, Key=f"static/{HEADERS_INDEX}")
+    before = len(moto_server.requests_to(s3_bucket))
+
+    rerun = collectstatic(config)
+    again = collectstatic(config)
+
+    assert rerun.returncode == again.returncode == 0, rerun.stderr + again.stderr
+    requests = moto_server.requests_to(s3_bucket)
+    heads = [r for r in requests[before:] if r[0] == "HEAD"]
+    assert len(heads) == len(found)  # the first rerun only: it wrote the index again
+    assert [r for r in requests[before:] if r[0] == "PUT"] == [
+        ("PUT", f"/{s3_bucket}/static/{HEADERS_INDEX}")
+    ]
