@@ -20,7 +20,7 @@ from typing import Any
 import anyio
 
 import devstatic.http.encoding
-import devstatic.middleware
+import devstatic.serve.middleware
 from devstatic import Settings, StaticFilesMiddleware
 
 CSS = b"body { color: red }\n" * 256  # 5 KiB
@@ -39,10 +39,10 @@ def switches() -> dict[str, Callable[[StaticFilesMiddleware], Callable[[], None]
 
     def constant(name: str, value: int) -> Callable[[StaticFilesMiddleware], Callable[[], None]]:
         def off(app: StaticFilesMiddleware) -> Callable[[], None]:
-            old = getattr(devstatic.middleware, name)
-            setattr(devstatic.middleware, name, value)
+            old = getattr(devstatic.serve.middleware, name)
+            setattr(devstatic.serve.middleware, name, value)
             app._names.clear()
-            return lambda: setattr(devstatic.middleware, name, old)
+            return lambda: setattr(devstatic.serve.middleware, name, old)
 
         return off
 

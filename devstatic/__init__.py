@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from devstatic.config.settings import Settings
 from devstatic.exceptions import ImproperlyConfigured
-from devstatic.settings import Settings
 
 if TYPE_CHECKING:
-    from devstatic.import_map import importmap
-    from devstatic.middleware import StaticFilesMiddleware
-    from devstatic.subresource_integrity import integrity
-    from devstatic.urls import static
+    from devstatic.links.import_map import importmap
+    from devstatic.links.integrity import integrity
+    from devstatic.links.static import static
+    from devstatic.serve.middleware import StaticFilesMiddleware
 
 __all__ = [
     "ImproperlyConfigured",
@@ -29,19 +29,19 @@ def __getattr__(name: str) -> Any:
     (``devstatic collectstatic``) never need the middleware, whose imports (asyncio,
     the resolver) cost ~0.1 s of every command's start."""
     if name == "StaticFilesMiddleware":
-        from devstatic.middleware import StaticFilesMiddleware
+        from devstatic.serve.middleware import StaticFilesMiddleware
 
         return StaticFilesMiddleware
     if name == "static":
-        from devstatic.urls import static
+        from devstatic.links.static import static
 
         return static
     if name == "importmap":
-        from devstatic.import_map import importmap
+        from devstatic.links.import_map import importmap
 
         return importmap
     if name == "integrity":
-        from devstatic.subresource_integrity import integrity
+        from devstatic.links.integrity import integrity
 
         return integrity
     raise AttributeError(f"module 'devstatic' has no attribute {name!r}")

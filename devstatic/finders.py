@@ -17,11 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from devstatic.config.plugins import import_class
+from devstatic.config.settings import Settings
 from devstatic.exceptions import ImproperlyConfigured
+from devstatic.http.paths import safe_relative_path
 from devstatic.ignore import IgnoreMatcher
-from devstatic.importing import import_class
-from devstatic.settings import Settings
-from devstatic.urlpath import safe_relative_path
 
 __all__ = [
     "BaseFinder",

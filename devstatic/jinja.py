@@ -14,10 +14,10 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
 
-from devstatic.debug_guard import resolve_debug
+from devstatic.config.debug_guard import resolve_debug
+from devstatic.config.settings import Settings
+from devstatic.links.static import default_settings, static
 from devstatic.livereload import live_reload_enabled, script_tag
-from devstatic.settings import Settings
-from devstatic.urls import default_settings, static
 
 
 class StaticExtension(Extension):
@@ -43,12 +43,12 @@ class StaticExtension(Extension):
         return static(str(path), self._settings())
 
     def _importmap(self) -> Markup:
-        from devstatic.import_map import importmap
+        from devstatic.links.import_map import importmap
 
         return Markup(importmap(self._settings()))
 
     def _integrity_global(self, path: str) -> str:
-        from devstatic.subresource_integrity import integrity
+        from devstatic.links.integrity import integrity
 
         return integrity(path, self._settings())
 

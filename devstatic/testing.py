@@ -16,8 +16,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Unpack
 
-from devstatic.middleware import ASGIApp, StaticFilesMiddleware
-from devstatic.settings import Settings, SettingsOverrides
+from devstatic.config.settings import Settings, SettingsOverrides
+from devstatic.serve.middleware import ASGIApp, StaticFilesMiddleware
 
 if TYPE_CHECKING:
     import httpx

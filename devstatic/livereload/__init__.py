@@ -10,8 +10,8 @@ import html
 import logging
 from typing import TYPE_CHECKING
 
+from devstatic.config.settings import Settings
 from devstatic.exceptions import ImproperlyConfigured
-from devstatic.settings import Settings
 
 if TYPE_CHECKING:
     from devstatic.finders import BaseFinder

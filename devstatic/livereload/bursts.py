@@ -24,8 +24,7 @@ import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from devstatic.ignore import IgnoreMatcher
-from devstatic.inotify import (
+from devstatic.disk.inotify import (
     IN_ATTRIB,
     IN_CLOSE_WRITE,
     IN_CREATE,
@@ -41,6 +40,7 @@ from devstatic.inotify import (
     IN_UNMOUNT,
     FileEvent,
 )
+from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.watcher import WatchRoot
 
 #: After an event that completes every file in the burst: what follows this soon joins it.

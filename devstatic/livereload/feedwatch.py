@@ -1,7 +1,7 @@
 """Live reload's watcher: the resolver's inotify feed where there is one, else watchfiles.
 
 On Linux the resolver already watches every folder under the finder locations for its
-cache (``devstatic.inotify``). Live reload subscribes to that feed instead of watching
+cache (``devstatic.disk.inotify``). Live reload subscribes to that feed instead of watching
 the same folders a second time: one descriptor, one watch per folder. The task here
 sleeps in ``wait_readable`` on the descriptor (no polling, nothing to do while idle);
 events reach it whoever reads them, a request's poll included, and ``Burst`` decides
@@ -25,9 +25,9 @@ from typing import Any
 
 import anyio
 
-from devstatic.blocking import run_blocking
+from devstatic.disk.blocking import run_blocking
+from devstatic.disk.inotify import ChangeFeed, FileEvent
 from devstatic.ignore import IgnoreMatcher
-from devstatic.inotify import ChangeFeed, FileEvent
 from devstatic.livereload.bursts import Burst, Report
 from devstatic.livereload.watcher import Watcher, WatchRoot, expand_new_folders, served_paths
 

@@ -12,7 +12,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from importlib.resources import files
 from typing import Any
 
+from devstatic.config.settings import Settings
 from devstatic.finders import BaseFinder
+from devstatic.http.decide import RequestInfo
 from devstatic.http.preconditions import Precondition, evaluate_preconditions
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload import EVENTS_PATH, SCRIPT_PATH, script_tag
@@ -22,8 +24,6 @@ from devstatic.livereload.inject import HtmlInjector, without_file_sending
 from devstatic.livereload.loops import soon_on_this_loop
 from devstatic.livereload.signals import chain_exit_signals
 from devstatic.livereload.watcher import watch_roots
-from devstatic.responder import RequestInfo
-from devstatic.settings import Settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

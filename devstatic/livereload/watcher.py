@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from devstatic.blocking import run_blocking
+from devstatic.disk.blocking import run_blocking
 from devstatic.finders import BaseFinder, Location
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.loops import Soon, soon_on_this_loop

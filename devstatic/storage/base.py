@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from devstatic.config.settings import Settings
 from devstatic.exceptions import ImproperlyConfigured
-from devstatic.settings import Settings
 
 
 class Storage:
@@ -127,7 +127,7 @@ class Storage:
 
 def get_storage(settings: Settings) -> Storage:
     """The configured storage, built with ``storage_options`` (errors name the key)."""
-    from devstatic.importing import import_class
+    from devstatic.config.plugins import import_class
 
     cls = import_class(settings.storage, key="storage", base=Storage)
     try:

@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from devstatic.config.settings import Settings
 from devstatic.exceptions import StorageError
-from devstatic.settings import Settings
+from devstatic.http.paths import safe_relative_path
 from devstatic.storage.base import Storage
-from devstatic.urlpath import safe_relative_path
 
 
 def _umask() -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from devstatic.compress import check_codings, siblings
+from devstatic.config.settings import Settings
 from devstatic.exceptions import StorageError
 from devstatic.manifest.integrity import integrity_table
 from devstatic.manifest.manifest import load_manifest, load_manifest_integrity, manifest_json
@@ -26,9 +26,9 @@ from devstatic.manifest.process import (
     MissingReferenceError,
     post_process_contents,
 )
-from devstatic.settings import Settings
 from devstatic.storage import manifest_history
 from devstatic.storage.base import Storage
+from devstatic.storage.compress import check_codings, siblings
 from devstatic.storage.filesystem import FileSystemStorage
 from devstatic.storage.manifest_options import ManifestOptions
 

@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
+from devstatic.config.settings import Settings
 from devstatic.exceptions import ImproperlyConfigured, StorageError
 from devstatic.http.mediatypes import content_type_for
-from devstatic.settings import Settings
 from devstatic.storage.base import Storage
 from devstatic.storage.manifest import ManifestFilesMixin
 from devstatic.storage.object_headers import (

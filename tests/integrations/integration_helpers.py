@@ -15,7 +15,7 @@ import anyio
 import httpx
 from websockets.sync.client import connect
 
-from devstatic.middleware import ASGIApp, Message
+from devstatic.serve.middleware import ASGIApp, Message
 
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))

@@ -109,7 +109,8 @@ sys.meta_path.insert(0, Block())
 
 import devstatic
 from devstatic import Settings, StaticFilesMiddleware, static
-import devstatic.testing, devstatic.pytest_plugin, devstatic.django_settings  # import cleanly too
+# these import cleanly too
+import devstatic.testing, devstatic.pytest_plugin, devstatic.config.django_settings
 
 {app}
 

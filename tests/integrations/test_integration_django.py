@@ -20,7 +20,7 @@ import pytest
 from integration_helpers import REPO, check_live_server, uvicorn_app
 
 from devstatic import ImproperlyConfigured, Settings, StaticFilesMiddleware
-from devstatic.django_settings import translate_static_url
+from devstatic.config.django_settings import translate_static_url
 
 ADMIN_STATIC = Path(django.__file__).parent / "contrib" / "admin" / "static"
 

@@ -21,7 +21,7 @@ from integration_helpers import (
 )
 
 from devstatic import ImproperlyConfigured, StaticFilesMiddleware
-from devstatic.debug_guard import REFUSAL
+from devstatic.config.debug_guard import REFUSAL
 
 
 def make_app(*, debug: bool, events: list[str]) -> FastAPI:

@@ -24,7 +24,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from devstatic import ImproperlyConfigured, StaticFilesMiddleware
-from devstatic.debug_guard import REFUSAL
+from devstatic.config.debug_guard import REFUSAL
 
 
 def make_app(*, debug: bool, events: list[str]) -> Starlette:

@@ -23,7 +23,7 @@ from integration_helpers import TESTS  # noqa: F401  (puts tests/ on sys.path)
 from support.servers import free_port, stop_process, wait_for_port
 
 from devstatic import Settings
-from devstatic.debug_guard import REFUSAL
+from devstatic.config.debug_guard import REFUSAL
 
 STARTUP_TIMEOUT = 60
 

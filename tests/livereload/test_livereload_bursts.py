@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from devstatic import Settings
-from devstatic.ignore import IgnoreMatcher
-from devstatic.inotify import (
+from devstatic.disk.inotify import (
     IN_ATTRIB,
     IN_CLOSE_WRITE,
     IN_CREATE,
@@ -25,6 +24,7 @@ from devstatic.inotify import (
     IN_Q_OVERFLOW,
     FileEvent,
 )
+from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.bursts import Burst
 from devstatic.livereload.watcher import WatchRoot
 

@@ -22,7 +22,7 @@ from devstatic.finders import get_finders
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.feedwatch import LiveWatcher
 from devstatic.livereload.watcher import watch_roots
-from devstatic.resolver import Resolver
+from devstatic.serve.resolver import Resolver
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify")
 
@@ -241,7 +241,7 @@ def test_a_change_live_reload_read_first_still_reaches_the_cache(
 ) -> None:
     # No racy window: a fresh file is trusted at once, so only the feed's word can make
     # the cache look again.
-    monkeypatch.setattr("devstatic.resolver.RACY_NS", 0)
+    monkeypatch.setattr("devstatic.serve.resolver.RACY_NS", 0)
 
     async def scenario(live: Live) -> None:
         (live.root / "a.css").write_text("old")

@@ -17,7 +17,7 @@ from manifest_django import RunDjango
 from test_manifest_differential import COMMON_TREE, generated_tree
 
 from devstatic import Settings
-from devstatic.collect import CollectOptions, collect
+from devstatic.collect.collector import CollectOptions, collect
 from devstatic.manifest import integrity_value
 from devstatic.storage import get_storage
 

@@ -9,9 +9,9 @@ import pytest
 from production_helpers import run_cli
 
 from devstatic import Settings
+from devstatic.collect.nginx import charset_types, location_block, nginx_block
 from devstatic.exceptions import ImproperlyConfigured
 from devstatic.http.mediatypes import MEDIA_TYPES, content_type_for
-from devstatic.nginx import charset_types, location_block, nginx_block
 from devstatic.storage.object_headers import HASHED_NAME_PATTERN
 
 

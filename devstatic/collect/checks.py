@@ -1,0 +1,275 @@
+"""Configuration problems, for ``devstatic check`` and the middleware's start-up log.
+
+Each problem is one line naming the key and the offending value:
+``error: dirs: '/abs/missing' does not exist. Create the folder or remove it from dirs.``
+Errors break collecting or serving; warnings (one destination path provided by several
+files, where only the first is used) are legal but usually a mistake, as in Django.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from devstatic.config.settings import Settings
+from devstatic.exceptions import ImproperlyConfigured
+
+Level = Literal["error", "warning"]
+
+#: The Settings field names, to tell which key a validation message is about.
+_FIELDS = frozenset(Settings.__dataclass_fields__)
+
+#: At most this many problems are logged at start-up; ``devstatic check`` shows all.
+STARTUP_LOG_LIMIT = 20
+#: The start-up check lists at most this many files (``devstatic check`` lists all).
+STARTUP_FILE_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: ``level``, the settings ``key``, the offending ``value``, a sentence."""
+
+    level: Level
+    key: str
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.key}: {self.message}"
+
+
+def find_problems(
+    settings: Settings, *, storage: bool = True, file_limit: int | None = None
+) -> list[Problem]:
+    """Every problem of ``settings``: errors first, then warnings, each in settings order.
+
+    ``storage=False`` skips building the storage (the middleware does not use it, and a
+    bucket storage's client is slow to import). ``file_limit`` bounds how many files the
+    duplicate scan lists, so a ``node_modules`` under ``dirs`` cannot stall start-up.
+    """
+    problems: list[Problem] = []
+    problems += _dirs_problems(settings)
+    problems += _static_root_problems(settings)
+    good_packages = _package_problems(settings, problems)
+    good_finders = _finder_problems(settings, problems)
+    if storage:
+        problems += _storage_problems(settings)
+    if good_finders:
+        usable = settings.replace(packages=good_packages, finders=good_finders)
+        problems += _duplicate_problems(usable, problems, file_limit)
+    return sorted(problems, key=lambda p: p.level != "error")
+
+
+def problems_from_error(error: ImproperlyConfigured) -> list[Problem]:
+    """An ``ImproperlyConfigured`` (one line per problem) as error problems.
+
+    A line that starts with a settings key (``static_url '/s' must end with '/' ...``)
+    becomes ``error: static_url: '/s' must end ...``; any other line is under ``config``.
+    """
+    out: list[Problem] = []
+    for line in str(error).splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        first, _, rest = line.partition(" ")
+        key = first.replace("-", "_")
+        if key in _FIELDS and rest:
+            out.append(Problem("error", key, None, rest))
+        else:
+            out.append(Problem("error", "config", None, line))
+    return out
+
+
+_logged: set[str] = set()
+_logged_lock = threading.Lock()
+
+
+def log_startup_warnings(settings: Settings, logger: logging.Logger) -> None:
+    """Log the problems of ``settings`` once per process (the middleware calls this).
+
+    Never raises: a check that fails must not stop the app from starting.
+    """
+    key = repr(settings)
+    with _logged_lock:
+        if key in _logged:
+            return
+        _logged.add(key)
+    try:
+        problems = find_problems(settings, storage=False, file_limit=STARTUP_FILE_LIMIT)
+    except Exception:  # a custom finder may fail in any way; serving reports it better
+        logger.debug("devstatic: the start-up check failed", exc_info=True)
+        return
+    for problem in problems[:STARTUP_LOG_LIMIT]:
+        level = logging.ERROR if problem.level == "error" else logging.WARNING
+        logger.log(level, "devstatic: %s", problem)
+    if len(problems) > STARTUP_LOG_LIMIT:
+        logger.warning(
+            "devstatic: %d more problems; run `devstatic check` to see them all.",
+            len(problems) - STARTUP_LOG_LIMIT,
+        )
+
+
+# -- the checks ---------------------------------------------------------------------------
+
+
+def _dirs_problems(settings: Settings) -> list[Problem]:
+    out: list[Problem] = []
+    for _, folder in settings.dir_locations:
+        if not folder.exists():
+            out.append(
+                Problem(
+                    "error",
+                    "dirs",
+                    str(folder),
+                    f"'{folder}' does not exist. Create the folder or remove it from dirs.",
+                )
+            )
+        elif not folder.is_dir():
+            out.append(
+                Problem(
+                    "error",
+                    "dirs",
+                    str(folder),
+                    f"'{folder}' is not a folder. List folders in dirs, not files.",
+                )
+            )
+    return out
+
+
+def _static_root_problems(settings: Settings) -> list[Problem]:
+    root = settings.root
+    if root is None:
+        return []
+    real_root = os.path.realpath(root)
+    for _, folder in settings.dir_locations:
+        real_dir = os.path.realpath(folder)
+        if real_root == real_dir or real_root.startswith(real_dir.rstrip(os.sep) + os.sep):
+            where = "is" if real_root == real_dir else "is inside"
+            return [
+                Problem(
+                    "error",
+                    "static_root",
+                    str(root),
+                    f"'{root}' {where} the dirs folder '{folder}': collected files would be "
+                    "found again. Pick a static_root outside dirs.",
+                )
+            ]
+    return []
+
+
+def _package_problems(settings: Settings, problems: list[Problem]) -> tuple[str, ...]:
+    """Adds an error per unimportable package; returns the importable ones."""
+    from devstatic.finders import package_folders
+
+    good: list[str] = []
+    for package in settings.packages:
+        try:
+            package_folders(package)
+        except ImproperlyConfigured as exc:
+            problems.append(Problem("error", "packages", package, _strip_key(str(exc), "packages")))
+        else:
+            good.append(package)
+    return tuple(good)
+
+
+def _finder_problems(settings: Settings, problems: list[Problem]) -> tuple[str, ...]:
+    """Adds an error per unimportable finder; returns the importable ones."""
+    from devstatic.config.plugins import import_class
+    from devstatic.finders import BaseFinder
+
+    good: list[str] = []
+    for dotted in settings.finders:
+        try:
+            import_class(dotted, key="finders", base=BaseFinder)
+        except ImproperlyConfigured as exc:
+            problems.append(Problem("error", "finders", dotted, _strip_key(str(exc), "finders")))
+        else:
+            good.append(dotted)
+    return tuple(good)
+
+
+def _storage_problems(settings: Settings) -> list[Problem]:
+    from devstatic.storage.base import get_storage
+
+    try:
+        built = get_storage(settings)
+    except ImproperlyConfigured as exc:
+        key = "storage" if str(exc).startswith("storage entry") else "storage_options"
+        if key == "storage_options":
+            return [Problem("error", key, dict(settings.storage_options), str(exc))]
+        return [Problem("error", key, settings.storage, _strip_key(str(exc), "storage"))]
+    except ImportError as exc:
+        return [
+            Problem(
+                "error",
+                "storage",
+                settings.storage,
+                f"{settings.storage!r} needs a package that is not installed ({exc}).",
+            )
+        ]
+    built.close()
+    return []
+
+
+def _duplicate_problems(
+    settings: Settings, problems: list[Problem], file_limit: int | None = None
+) -> list[Problem]:
+    """A warning per destination path that several files provide (only the first is used)."""
+    from devstatic.finders import BaseFinder, FileSystemFinder, PackageFinder, get_finders
+
+    def key_of(finder: BaseFinder) -> str:
+        if isinstance(finder, FileSystemFinder):
+            return "dirs"
+        if isinstance(finder, PackageFinder):
+            return "packages"
+        return "finders"
+
+    sources: dict[str, list[tuple[Path, str]]] = {}
+    try:
+        finders = get_finders(settings)
+    except ImproperlyConfigured as exc:
+        problems.extend(problems_from_error(exc))
+        return []
+    listed = (
+        (name, source, key_of(finder))
+        for finder in finders
+        for name, source in finder.list(settings.ignore_patterns)
+    )
+    for name, source, key in itertools.islice(listed, file_limit):
+        sources.setdefault(name, []).append((source, key))
+    out: list[Problem] = []
+    for name, found in sources.items():
+        if len(found) < 2:
+            continue
+        keys = ", ".join(dict.fromkeys(key for _, key in found))
+        ignored = _join_quoted(str(path) for path, _ in found[1:])
+        verb = "is" if len(found) == 2 else "are"
+        out.append(
+            Problem(
+                "warning",
+                keys,
+                name,
+                f"'{name}' is provided by {len(found)} files: '{found[0][0]}' is used, "
+                f"{ignored} {verb} ignored. Rename or remove the ones you do not want.",
+            )
+        )
+    return out
+
+
+def _join_quoted(items: Iterable[str]) -> str:
+    quoted = [f"'{item}'" for item in items]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _strip_key(message: str, key: str) -> str:
+    """``packages entry 'x' cannot ...`` → ``entry 'x' cannot ...`` (the key is printed before)."""
+    prefix = key + " "
+    return message[len(prefix) :] if message.startswith(prefix) else message

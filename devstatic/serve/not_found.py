@@ -1,0 +1,65 @@
+"""The 404 response; in debug it says where we looked and what you may have meant."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from devstatic.finders import BaseFinder
+from devstatic.serve.suggest import close_matches
+
+__all__ = ["close_matches", "debug_body", "wants_html"]
+
+#: What follows a location that is not an existing folder (findstatic -v2, the 404 page).
+MISSING_MARK = "  (missing: no such folder)"
+
+
+def wants_html(accept: str | None) -> bool:
+    """Whether the client accepts HTML (a browser) rather than only text (curl, httpx).
+
+    ``text/html`` or ``application/xhtml+xml`` listed with a q-value above zero; a
+    client saying ``text/html;q=0`` has explicitly refused HTML (RFC 9110 section 12.4.2).
+    """
+    if accept is None:
+        return False
+    for member in accept.lower().split(","):
+        media_type, *parameters = member.split(";")
+        if media_type.strip(" \t") not in ("text/html", "application/xhtml+xml"):
+            continue
+        refused = any(
+            name.strip(" \t") == "q" and value.strip(" \t").rstrip("0").rstrip(".") in ("0", "")
+            for name, _, value in (p.partition("=") for p in parameters)
+        )
+        if not refused:
+            return True
+    return False
+
+
+def debug_body(
+    name: str, finders: Sequence[BaseFinder], suggestions: list[str], *, as_html: bool
+) -> bytes:
+    """The debug 404 page: the path, each finder with its locations, the close matches."""
+    lines = [f"'{name}' could not be found.", "", "Searched, in order:"]
+    for finder in finders:
+        lines.append(f"  {type(finder).__module__}.{type(finder).__qualname__}")
+        locations = finder.locations()
+        lines.extend(f"    {describe_location(location)}" for location in locations)
+        if not locations:
+            lines.append("    (no locations)")
+    if suggestions:
+        lines += ["", "Did you mean:"] + [f"  {s}" for s in suggestions]
+    text = "\n".join(lines) + "\n"
+    if not as_html:
+        return text.encode()
+    page = (
+        "<!doctype html><html><head><meta charset=utf-8><title>404 Not Found</title></head>"
+        "<body><h1>404 Not Found</h1><pre>" + html.escape(text) + "</pre></body></html>\n"
+    )
+    return page.encode()
+
+
+def describe_location(location: Path) -> str:
+    """A location as listed to the user: a folder that is not there says so, since a
+    typo in ``dirs`` otherwise looks like a folder that merely lacks the file."""
+    return str(location) if location.is_dir() else f"{location}{MISSING_MARK}"
