@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -223,3 +224,18 @@ KEEP_LIMIT = 256 << 20
 def _read(source: Path) -> bytes:
     with open(source, "rb") as handle:
         return handle.read()
+
+
+def pre_hashed_pattern_of(settings: Settings) -> re.Pattern[str] | None:
+    """The ``pre-hashed`` pattern of ``settings``' storage when it keeps a manifest.
+
+    Such names never change, so production caches them as long as hashed ones (the nginx
+    block, the S3 objects' ``Cache-Control``). A plain storage recognises none.
+    """
+    from devstatic.config.plugins import import_class
+
+    if not issubclass(
+        import_class(settings.storage, key="storage", base=Storage), ManifestFilesMixin
+    ):
+        return None
+    return ManifestOptions.of(settings.storage_options).pre_hashed

@@ -64,9 +64,20 @@ def is_hashed(name: str) -> bool:
     return _HASHED.search(name.rsplit("/", 1)[-1]) is not None
 
 
-def cache_control_for(name: str) -> str:
-    """``IMMUTABLE`` for hashed names and their siblings, ``NO_CACHE`` for the rest."""
-    return IMMUTABLE if is_hashed(name) else NO_CACHE
+def cache_control_for(name: str, pre_hashed: re.Pattern[str] | None = None) -> str:
+    """``IMMUTABLE`` for hashed names and their siblings, ``NO_CACHE`` for the rest.
+
+    ``pre_hashed`` is the manifest storage's ``pre-hashed`` pattern: a bundler's
+    ``app-3f2a9c1b.js`` is content-addressed too, copied under its own name, so it and
+    its ``.gz``/``.br`` are cached as long as our own hashed names.
+    """
+    if is_hashed(name):
+        return IMMUTABLE
+    if pre_hashed is not None:
+        for candidate in (name, sibling_original(name)):
+            if candidate is not None and pre_hashed.search(posixpath.basename(candidate)):
+                return IMMUTABLE
+    return NO_CACHE
 
 
 def sibling_original(name: str) -> str | None:
@@ -88,14 +99,17 @@ def unhashed(name: str) -> str:
     return f"{head}/{stripped}" if head else stripped
 
 
-def object_headers(name: str, *, is_sibling: bool) -> ObjectHeaders:
+def object_headers(
+    name: str, *, is_sibling: bool, pre_hashed: re.Pattern[str] | None = None
+) -> ObjectHeaders:
     """The headers for ``name``; ``is_sibling`` says it is a ``.gz``/``.br`` of a
-    collected file, so it is served as that file's type with a ``Content-Encoding``."""
+    collected file, so it is served as that file's type with a ``Content-Encoding``;
+    ``pre_hashed`` as for :func:`cache_control_for`."""
     original = sibling_original(name) if is_sibling else None
     if original is None:
-        return ObjectHeaders(content_type_for(name), cache_control_for(name))
+        return ObjectHeaders(content_type_for(name), cache_control_for(name, pre_hashed))
     return ObjectHeaders(
         content_type_for(original),
-        cache_control_for(name),
+        cache_control_for(name, pre_hashed),
         CODINGS[name[len(original) :]],
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -106,6 +107,9 @@ class S3Storage(Storage):
 
     max_workers = 8
     supports_links = False
+    #: Names besides Django's hashed form that never change (uploaded ``immutable``):
+    #: none for plain names; the manifest storage's ``pre-hashed`` pattern there.
+    immutable_pattern: re.Pattern[str] | None = None
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         bucket = options.pop("bucket", None)
@@ -381,7 +385,9 @@ class S3Storage(Storage):
         return collected or original in self._names_in_bucket()
 
     def _headers(self, name: str, source: Path | None) -> ObjectHeaders:
-        return object_headers(name, is_sibling=self._is_sibling(name, source))
+        return object_headers(
+            name, is_sibling=self._is_sibling(name, source), pre_hashed=self.immutable_pattern
+        )
 
     def _headers_index(self) -> dict[str, list[str | None]]:
         """``HEADERS_INDEX`` as the run found it (read once; unreadable means empty)."""
@@ -570,8 +576,13 @@ def _is_fatal(exc: BaseException) -> bool:
 class ManifestS3Storage(ManifestFilesMixin, S3Storage):
     """Hashed names and ``staticfiles.json`` in the bucket (the manifest uploaded last).
 
-    ``static()`` reads the manifest from the bucket once per process.
+    ``static()`` reads the manifest from the bucket once per process. Pre-hashed names
+    (``pre-hashed``) are uploaded with the same year-long ``Cache-Control`` as hashed ones.
     """
+
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        super().__init__(settings, **options)
+        self.immutable_pattern = self.manifest_options.pre_hashed
 
     def post_process(
         self, found: Mapping[str, Path], *, dry_run: bool
