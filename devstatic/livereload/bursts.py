@@ -84,6 +84,8 @@ class Report:
     new_folders: list[tuple[str, str]] = field(default_factory=list)
     #: The watched folders changed (a new folder, an overflowed queue): re-walk them.
     rewatch: bool = False
+    #: The kernel's queue overflowed: changes were lost, so what changed is unknown.
+    lost: bool = False
 
 
 class Burst:
@@ -106,6 +108,7 @@ class Burst:
         self._seen: dict[str, _Seen] = {}
         self._served: dict[str, str] = {}
         self._rewatch = False
+        self._lost = False
         self._first = 0.0
         self._last = 0.0
 
@@ -127,7 +130,7 @@ class Burst:
         """Take a batch of events read at ``now`` (seconds, any monotonic clock)."""
         for event in events:
             if event.mask & IN_Q_OVERFLOW:
-                self._rewatch = True
+                self._rewatch = self._lost = True
                 self._touch(now)
                 continue
             mask = event.mask
@@ -186,8 +189,8 @@ class Burst:
                     new_folders.append((self._served[served], served))
                 continue
             paths.append(served)
-        report = Report(sorted(paths), new_folders, self._rewatch)
+        report = Report(sorted(paths), new_folders, self._rewatch, self._lost)
         self._seen = {}
         self._served = {}
-        self._rewatch = False
+        self._rewatch = self._lost = False
         return report

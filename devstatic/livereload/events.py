@@ -22,7 +22,8 @@ Send = Callable[[Message], Awaitable[None]]
 Bursts = MemoryObjectReceiveStream[bytes]
 
 HEARTBEAT_SECONDS = 15.0
-#: Bursts queued for a client that reads slowly; more are dropped (the page reloads anyway).
+#: Bursts queued for a client that reads slowly. One more ends its stream: the page,
+#: which has missed a change, reconnects and reloads (reload.js reloads on a reconnect).
 QUEUE_SIZE = 64
 
 HEADERS = [
@@ -82,9 +83,16 @@ class Broadcaster:
     def publish(self, paths: list[str], urls: Mapping[str, str] | None = None) -> None:
         """Send one event (formatted once) to every stream."""
         event = format_event(paths, urls)
-        for sender in self._streams:
-            with contextlib.suppress(anyio.WouldBlock, anyio.BrokenResourceError):
+        for sender in list(self._streams):
+            try:
                 sender.send_nowait(event)
+            except anyio.WouldBlock:
+                # Dropping the event would leave the page stale without a word: end its
+                # stream instead (it relays what it holds, then reconnects and reloads).
+                self._streams.pop(sender, None)
+                sender.close()
+            except anyio.BrokenResourceError:
+                pass
 
     def close(self) -> None:
         """End every stream, now and later (streams opened after this end at once).

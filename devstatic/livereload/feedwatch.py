@@ -218,6 +218,9 @@ class LiveWatcher:
         paths = report.paths
         if report.rewatch and self.feed_source is not None:
             await self.feed_source()  # watch the new folders before listing them
+        if report.lost:
+            self.publish([])  # no paths: every page reloads (reload.js), none stays stale
+            return
         if report.new_folders:
             added = [path for path, _served in report.new_folders]
             files = await run_blocking(expand_new_folders, added)

@@ -164,11 +164,14 @@ def test_a_new_folder_is_listed_and_rewatched() -> None:
     assert report.rewatch
 
 
-def test_an_overflowed_queue_asks_for_a_rewatch() -> None:
+def test_an_overflowed_queue_asks_for_a_rewatch_and_says_changes_were_lost() -> None:
     current = burst()
     current.add([FileEvent("", IN_Q_OVERFLOW)], now=1.0)
     assert current.deadline == 1.0 + STEP
-    assert current.take().rewatch
+    report = current.take()
+    assert (report.rewatch, report.lost) == (True, True)
+    current.add(events((IN_CLOSE_WRITE, "a.css")), now=2.0)
+    assert current.take().lost is False  # the next burst starts knowing everything again
 
 
 def test_files_under_a_prefixed_root_are_reported_with_the_prefix() -> None:

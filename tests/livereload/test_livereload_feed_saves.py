@@ -369,3 +369,23 @@ def test_live_reload_waits_for_a_walk_a_request_started(backend: str, tmp_path: 
             resolver.close()
 
     anyio.run(main, backend=backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_overflowed_kernel_queue_makes_every_page_reload(backend: str, tmp_path: Path) -> None:
+    """More events than the kernel queues while nobody reads (the loop is blocked): the
+    changes are lost, so the event names no path, which makes reload.js reload the page."""
+    limit = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())
+
+    async def scenario(live: Live) -> None:
+        (live.root / "site.css").write_text("a {}")
+        assert await live.next() == ["site.css"]
+        # In a watched folder, each file is at least two events (create, close); the
+        # loop never runs meanwhile, so nobody reads the queue.
+        for i in range(limit // 2 + 100):
+            write(live.root / f"{i}.js", b"x")
+        assert await live.next() == []
+        (live.root / "site.css").write_text("a { color: red }")
+        assert await live.only_event_is() == ["site.css"]  # and it watches on
+
+    run(backend, tmp_path, scenario)

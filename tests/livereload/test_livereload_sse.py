@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from livereload_support import Server
 from starlette.applications import Starlette
 
 from devstatic import Settings, StaticFilesMiddleware
+from devstatic.livereload.events import QUEUE_SIZE, Broadcaster, format_event
 
 SAFETY = 10.0  # seconds: a bound on a hung test, never a speed assertion
 RELOAD_SAFETY = 30.0  # seconds: the same for a whole uvicorn --reload cycle
@@ -211,3 +213,20 @@ async def test_uvicorn_reload_ends_open_streams_and_comes_back(site: Path) -> No
             assert script.status_code == 200
     finally:
         running.stop()
+
+
+async def test_a_page_too_slow_for_its_queue_has_its_stream_ended_not_an_event_dropped() -> None:
+    """A page that missed a change must not stay stale: its stream ends (after what it
+    holds), so reload.js reconnects and reloads; other pages keep theirs."""
+    broadcaster = Broadcaster()
+    with broadcaster.subscribe() as slow, broadcaster.subscribe() as fast:
+        for i in range(QUEUE_SIZE):
+            broadcaster.publish([f"{i}.css"])
+            assert await fast.receive() == format_event([f"{i}.css"])
+        broadcaster.publish(["one-too-many.css"])
+        assert await fast.receive() == format_event(["one-too-many.css"])
+        held = [await slow.receive() for _ in range(QUEUE_SIZE)]
+        assert held == [format_event([f"{i}.css"]) for i in range(QUEUE_SIZE)]
+        with pytest.raises(anyio.EndOfStream):
+            slow.receive_nowait()  # ended, not merely empty (that is WouldBlock)
+        assert broadcaster.subscribers == 1
