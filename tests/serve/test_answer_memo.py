@@ -149,3 +149,21 @@ async def test_a_huge_path_is_decoded_but_not_kept(served) -> None:
     assert (await client.get("/static/f3.css")).status_code == 200
     assert all(len(raw) <= devstatic.serve.middleware.PATH_MEMO_BYTES for raw in app._names)
     assert b"/static/f3.css" in app._names
+
+
+async def test_a_date_judged_against_the_clock_is_judged_again_at_each_request(
+    served, monkeypatch
+) -> None:
+    """A date later than now is no date (RFC 9110 §13.1.3): ignored, a full 200. Once the
+    clock passes it, the same request is a 304 (the file is older than that date), so
+    neither memo may keep the first answer."""
+    import time
+    from email.utils import formatdate
+
+    client, _app = served
+    real = time.time
+    later = {"if-modified-since": formatdate(real() + 3600, usegmt=True)}
+    assert (await client.get("/static/f0.css", headers=later)).status_code == 200
+    assert (await client.get("/static/f0.css", headers=later)).status_code == 200
+    monkeypatch.setattr(time, "time", lambda: real() + 7200)
+    assert (await client.get("/static/f0.css", headers=later)).status_code == 304
