@@ -14,11 +14,12 @@ import importlib.util
 import os
 import stat as stat_module
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstatic.config.plugins import import_class
 from devstatic.config.settings import Settings
+from devstatic.disk.within import is_below, is_within_root
 from devstatic.exceptions import ImproperlyConfigured
 from devstatic.http.paths import safe_relative_path
 from devstatic.ignore import IgnoreMatcher
@@ -36,10 +37,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Location:
-    """A folder whose files are served under ``prefix/`` (at the top when ``prefix`` is empty)."""
+    """A folder whose files are served under ``prefix/`` (at the top when ``prefix`` is empty).
+
+    Both directions of one mapping: ``candidate`` (served path to file, for lookups) and
+    ``served`` (file to served path, for live reload's changed files).
+    """
 
     prefix: str
     root: Path
+    #: ``root`` as a string ending with the separator, for ``served`` (called per event).
+    _below: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_below", str(self.root).rstrip(os.sep) + os.sep)
 
     def candidate(self, path: str) -> Path | None:
         """The file this location would serve for ``path``, or ``None`` if the prefix differs."""
@@ -48,6 +58,16 @@ class Location:
         if path.startswith(self.prefix + "/"):
             return self.root / path[len(self.prefix) + 1 :]
         return None
+
+    def served(self, path: str) -> str | None:
+        """The served path of the file ``path`` when it lies below ``root`` as spelled
+        (no symlink resolved), else ``None``."""
+        if not is_below(path, self._below):
+            return None
+        relative = path[len(self._below) :].replace(os.sep, "/")
+        if not relative:
+            return None
+        return f"{self.prefix}/{relative}" if self.prefix else relative
 
 
 class BaseFinder:
@@ -79,14 +99,36 @@ class BaseFinder:
         """The folders searched, for ``findstatic -v2`` and the debug 404 page."""
         raise NotImplementedError
 
+    # -- optional: what lets the middleware cache and live reload name files ------------
+
     def candidates(self, path: str) -> builtins.list[tuple[Path, Path]] | None:
         """The ``(file, root)`` pairs checked for ``path``, in order; ``None`` if opaque.
 
         Optional. When given, the middleware caches lookups and re-validates them with
         ``stat`` (the file must be a regular file and, unless ``follow_symlinks``, lie
-        inside its root once symlinks are resolved).
+        inside its root once symlinks are resolved). Default: ``None``, so ``find()`` is
+        asked on every request.
         """
         return None
+
+    def has_candidates(self) -> bool:
+        """Whether ``candidates()`` names the files checked (then the middleware watches
+        ``locations()`` for changes, so a cached lookup needs no ``stat``).
+
+        Default: whether the class overrides ``candidates``; a finder whose
+        ``candidates()`` answers ``None`` for every path may say ``False`` to save the
+        watches.
+        """
+        return type(self).candidates is not BaseFinder.candidates
+
+    def served_locations(self) -> builtins.list[Location]:
+        """Each folder searched, with the prefix its files are served under (live reload
+        names a changed file by its served path).
+
+        Default: each of ``locations()`` at the top, no prefix; a finder that serves a
+        folder under a prefix says so here, or live reload names its files wrongly.
+        """
+        return [Location("", Path(root)) for root in self.locations()]
 
 
 class LocationFinder(BaseFinder):
@@ -101,6 +143,9 @@ class LocationFinder(BaseFinder):
 
     def locations(self) -> list[Path]:
         return [location.root for location in self.search]
+
+    def served_locations(self) -> list[Location]:
+        return list(self.search)
 
     def candidates(self, path: str) -> list[tuple[Path, Path]] | None:
         if safe_relative_path(path) is None or self.ignored(path):
@@ -189,13 +234,6 @@ def is_servable_file(candidate: Path, root: Path, *, follow_symlinks: bool) -> b
     return follow_symlinks or is_within_root(candidate, root)
 
 
-def is_within_root(candidate: Path, root: Path) -> bool:
-    """Whether ``candidate``, symlinks resolved, lies inside ``root``, symlinks resolved."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(candidate)
-    return real.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
 def walk_files(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, Path]]:
     """Every regular file below ``root`` as ``(relative POSIX path, path)``, sorted.
 
@@ -222,10 +260,9 @@ def walk_files(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, Path]]:
                 is_file = not is_dir and entry.is_file()
             except OSError:
                 continue
-            if entry.is_symlink() and not follow_symlinks:
-                target = os.path.realpath(path)
-                if not target.startswith(real_root.rstrip(os.sep) + os.sep):
-                    continue
+            leaves = entry.is_symlink() and not follow_symlinks
+            if leaves and not is_below(os.path.realpath(path), real_root):
+                continue
             if is_dir:
                 yield from visit(path, rel)
             elif is_file:

@@ -7,13 +7,31 @@ import re
 from collections.abc import Collection
 from typing import Final
 
-__all__ = ["negotiate_encoding"]
+__all__ = [
+    "CODING_OF_SUFFIX",
+    "PRECOMPRESSED",
+    "SIBLINGS",
+    "SUFFIX_OF_OPTION",
+    "negotiate_encoding",
+]
+
+PRECOMPRESSED: Final = (("br", "br", ".br"), ("gz", "gzip", ".gz"))
+"""THE table of precompressed siblings: ``(compress option, content coding, file suffix)``,
+smaller first. Serving (which sibling to send), collecting (which to write) and the S3
+headers (``Content-Encoding`` of an object) read it, so they cannot disagree."""
+
+SIBLINGS: Final = tuple((coding, suffix) for _, coding, suffix in PRECOMPRESSED)
+"""``(content coding, file suffix)`` in the order siblings are checked."""
+CODING_OF_SUFFIX: Final = {suffix: coding for _, coding, suffix in PRECOMPRESSED}
+"""File suffix to ``Content-Encoding`` (RFC 9110 §8.4)."""
+SUFFIX_OF_OPTION: Final = {option: suffix for option, _, suffix in PRECOMPRESSED}
+"""The ``compress`` storage option's spelling of a coding to its file suffix."""
 
 _TOKEN: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", re.ASCII)
 # qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )   (RFC 9110 §12.4.2)
 _QVALUE: Final = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?", re.ASCII)
 _ALIASES: Final = {"x-gzip": "gzip"}  # RFC 9110 §8.4.1.3: x-gzip is gzip.
-_PREFERENCE: Final = ("br", "gzip")  # On equal q, the smaller file first.
+_PREFERENCE: Final = tuple(coding for coding, _ in SIBLINGS)  # On equal q, the smaller first.
 
 
 def _weight(parameters: list[str]) -> int:

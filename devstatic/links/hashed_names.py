@@ -35,7 +35,8 @@ from urllib.parse import quote, urlsplit
 
 from devstatic.config.plugins import import_class
 from devstatic.config.settings import Settings
-from devstatic.finders import BaseFinder, get_finders, is_within_root
+from devstatic.disk.within import is_within_root
+from devstatic.finders import BaseFinder, get_finders
 from devstatic.manifest.hashing import HASH_LENGTH, file_hash, hashed_name
 from devstatic.manifest.process import MaxPassesExceededError, post_process_contents
 from devstatic.manifest.references import referenced_locations

@@ -40,8 +40,8 @@ from devstatic.disk.inotify import (
     IN_UNMOUNT,
     FileEvent,
 )
+from devstatic.finders import Location
 from devstatic.ignore import IgnoreMatcher
-from devstatic.livereload.watcher import WatchRoot
 
 #: After an event that completes every file in the burst: what follows this soon joins it.
 QUIET_S = 0.003
@@ -93,7 +93,7 @@ class Burst:
 
     def __init__(
         self,
-        roots: Iterable[WatchRoot],
+        roots: Iterable[Location],
         ignored: IgnoreMatcher,
         *,
         quiet: float = QUIET_S,

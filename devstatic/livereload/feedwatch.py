@@ -21,15 +21,18 @@ import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import anyio
 
 from devstatic.disk.blocking import run_blocking
 from devstatic.disk.inotify import ChangeFeed, FileEvent
+from devstatic.disk.within import is_at_or_below
+from devstatic.finders import Location
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.bursts import Burst, Report
-from devstatic.livereload.watcher import Watcher, WatchRoot, expand_new_folders, served_paths
+from devstatic.livereload.watcher import Watcher, expand_new_folders, served_paths
 
 logger = logging.getLogger("devstatic")
 
@@ -39,17 +42,13 @@ STOP_TIMEOUT = 1.0
 FeedSource = Callable[[], Awaitable[ChangeFeed | None]]
 
 
-def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def uncovered_roots(roots: list[WatchRoot], feed: ChangeFeed) -> list[WatchRoot]:
+def uncovered_roots(roots: list[Location], feed: ChangeFeed) -> list[Location]:
     """The roots (and symlinked folders inside the feed's) that the feed does not watch."""
     out = [
         root
         for root in roots
         if os.path.isdir(root.root)
-        and not any(_within(os.path.realpath(root.root), top) for top in feed.walked)
+        and not any(is_at_or_below(os.path.realpath(root.root), top) for top in feed.walked)
     ]
     for link in feed.linked:
         for root in roots:
@@ -57,7 +56,7 @@ def uncovered_roots(roots: list[WatchRoot], feed: ChangeFeed) -> list[WatchRoot]
             if served is None:
                 continue
             for spelling in (link, os.path.realpath(link)):
-                candidate = WatchRoot(served, spelling)
+                candidate = Location(served, Path(spelling))
                 if candidate not in out:
                     out.append(candidate)
     return out
@@ -83,7 +82,7 @@ class LiveWatcher:
 
     def __init__(
         self,
-        roots: list[WatchRoot],
+        roots: list[Location],
         ignored: IgnoreMatcher,
         publish: Callable[[list[str]], None],
         *,
@@ -163,7 +162,7 @@ class LiveWatcher:
         if not self._stopping:
             self._fall_back(self.roots)
 
-    def _fall_back(self, roots: list[WatchRoot]) -> None:
+    def _fall_back(self, roots: list[Location]) -> None:
         if self.fallback is not None:
             self.fallback.request_stop()
             self.fallback = None

@@ -12,11 +12,10 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from devstatic.disk.blocking import run_blocking
+from devstatic.disk.within import is_below
 from devstatic.finders import BaseFinder, Location
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.loops import Soon, soon_on_this_loop
@@ -32,43 +31,18 @@ DEBOUNCE_MS = 1600
 STOP_TIMEOUT = 1.0
 
 
-@dataclass(frozen=True)
-class WatchRoot:
-    """A watched folder whose files are served under ``prefix/`` (top level when empty)."""
+def watch_roots(finders: Iterable[BaseFinder]) -> list[Location]:
+    """Every finder location (``served_locations()``, so ``dirs`` prefixes are known), with
+    its real path as a second spelling.
 
-    prefix: str
-    root: str
-
-    def served(self, path: str) -> str | None:
-        """The served path of ``path`` when it lies below this root, else ``None``."""
-        root = self.root.rstrip(os.sep) + os.sep
-        if not path.startswith(root):
-            return None
-        relative = path[len(root) :].replace(os.sep, "/")
-        if not relative:
-            return None
-        return f"{self.prefix}/{relative}" if self.prefix else relative
-
-
-def watch_roots(finders: Iterable[BaseFinder]) -> list[WatchRoot]:
-    """Every finder location as a ``WatchRoot``, with its real path as a second spelling.
-
-    The built-in finders expose their ``Location`` list (so ``dirs`` prefixes are known);
-    a custom finder only gives ``locations()``, whose files are mapped without a prefix.
     Watchers report paths as spelled when watching began, so a root reached through a
     symlink is matched under both spellings.
     """
-    roots: list[WatchRoot] = []
+    roots: list[Location] = []
     for finder in finders:
-        search = getattr(finder, "search", None)
-        if isinstance(search, tuple) and all(isinstance(loc, Location) for loc in search):
-            pairs = [(loc.prefix, loc.root) for loc in search]
-        else:
-            locations = cast("Iterable[Path]", finder.locations())
-            pairs = [("", Path(loc)) for loc in locations]
-        for prefix, root in pairs:
-            for spelling in (os.path.abspath(root), os.path.realpath(root)):
-                candidate = WatchRoot(prefix, spelling)
+        for location in finder.served_locations():
+            for spelling in (os.path.abspath(location.root), os.path.realpath(location.root)):
+                candidate = Location(location.prefix, Path(spelling))
                 if candidate not in roots:
                     roots.append(candidate)
     return roots
@@ -76,7 +50,7 @@ def watch_roots(finders: Iterable[BaseFinder]) -> list[WatchRoot]:
 
 def served_paths(
     changed: Iterable[str],
-    roots: Iterable[WatchRoot],
+    roots: Iterable[Location],
     ignored: IgnoreMatcher,
     *,
     is_dir: Callable[[str], bool] = os.path.isdir,
@@ -128,7 +102,7 @@ class Watcher:
 
     def __init__(
         self,
-        roots: list[WatchRoot],
+        roots: list[Location],
         ignored: IgnoreMatcher,
         publish: Callable[[list[str]], None],
         *,
@@ -179,7 +153,7 @@ class Watcher:
         # Each folder once, by its real path (watch_roots maps that spelling too).
         folders = sorted({os.path.realpath(r.root) for r in self.roots if os.path.isdir(r.root)})
         # A folder inside another is already watched recursively.
-        folders = [f for f in folders if not any(f.startswith(o + os.sep) for o in folders)]
+        folders = [f for f in folders if not any(is_below(f, o) for o in folders)]
         if not folders:
             return
         try:

@@ -35,8 +35,10 @@ import anyio
 
 from devstatic.disk.blocking import run_blocking
 from devstatic.disk.inotify import ChangeFeed
-from devstatic.finders import BaseFinder, is_within_root
+from devstatic.disk.within import is_within_root
+from devstatic.finders import BaseFinder
 from devstatic.http.decide import Decision, Prepared
+from devstatic.http.encoding import SIBLINGS as SIBLINGS  # precompressed, in checking order
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for, is_compressible
 
@@ -49,8 +51,6 @@ SMALL_FILE = 256 * 1024
 #: Total bytes of file content the cache may hold.
 CONTENT_BUDGET = 64 * 1024 * 1024
 
-#: Precompressed siblings, in the order we check them: (content coding, file suffix).
-SIBLINGS: tuple[tuple[str, str], ...] = (("br", ".br"), ("gzip", ".gz"))
 
 Version = tuple[int, int, int, int, int]
 
@@ -313,11 +313,11 @@ class Resolver:
     # -- the change feed ----------------------------------------------------------------
 
     def roots(self) -> list[Path]:
-        """The folders to watch: every location of a finder that exposes candidates."""
+        """The folders to watch: every location of a finder that ``has_candidates()``."""
         found: list[Path] = []
         for finder in self.finders:
             try:
-                if finder.candidates("") is None:
+                if not finder.has_candidates():
                     continue
                 found.extend(finder.locations())
             except Exception:  # a plugin's bug must not stop serving; stat still validates

@@ -18,6 +18,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from devstatic.disk.within import is_below
 from devstatic.finders import BaseFinder, Location, LocationFinder
 from devstatic.ignore import IgnoreMatcher
 
@@ -157,11 +158,10 @@ def _scan(
         return None
     folders: list[str] = []
     files: list[str] = []
-    inside = real_root.rstrip(os.sep) + os.sep
     for entry in listed:
         try:
             leaves = not follow and entry.is_symlink()
-            if leaves and not os.path.realpath(entry.path).startswith(inside):
+            if leaves and not is_below(os.path.realpath(entry.path), real_root):
                 continue
             if entry.is_dir():
                 folders.append(entry.name)

@@ -10,12 +10,13 @@ import gzip
 from collections.abc import Iterable
 
 from devstatic.exceptions import ImproperlyConfigured
+from devstatic.http.encoding import SUFFIX_OF_OPTION
 from devstatic.http.mediatypes import content_type_for, is_compressible
 
 #: Files smaller than this gain nothing worth a second file (a TCP packet holds them).
 MIN_SIZE = 256
 #: The storage-option spelling of each coding, and its file suffix.
-SUFFIXES = {"gz": ".gz", "br": ".br"}
+SUFFIXES = SUFFIX_OF_OPTION
 
 
 def check_codings(codings: Iterable[str]) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from devstatic.http.encoding import CODING_OF_SUFFIX
 from devstatic.http.mediatypes import content_type_for
 
 __all__ = [
@@ -46,8 +47,8 @@ IMMUTABLE: Final = "public, max-age=31536000, immutable"
 NO_CACHE: Final = "no-cache"
 """Stored, but revalidated before each use (RFC 9111 §5.2.2.4)."""
 
-CODINGS: Final = {".gz": "gzip", ".br": "br"}
-"""Sibling suffix to ``Content-Encoding`` (RFC 9110 §8.4)."""
+CODINGS: Final = CODING_OF_SUFFIX
+"""Sibling suffix to ``Content-Encoding`` (``devstatic.http.encoding.PRECOMPRESSED``)."""
 
 
 @dataclass(frozen=True, slots=True)

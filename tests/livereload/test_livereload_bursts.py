@@ -7,6 +7,8 @@ whether it is due a few ms after the last event (complete) or only after a step.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from devstatic import Settings
@@ -24,9 +26,9 @@ from devstatic.disk.inotify import (
     IN_Q_OVERFLOW,
     FileEvent,
 )
+from devstatic.finders import Location
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload.bursts import Burst
-from devstatic.livereload.watcher import WatchRoot
 
 ROOT = "/site/static"
 QUIET = 0.004
@@ -35,7 +37,7 @@ LONGEST = 1.6
 
 
 def burst() -> Burst:
-    roots = [WatchRoot("", ROOT), WatchRoot("vendor", "/site/vendor")]
+    roots = [Location("", Path(ROOT)), Location("vendor", Path("/site/vendor"))]
     ignored = IgnoreMatcher(Settings().ignore_patterns)
     return Burst(roots, ignored, quiet=QUIET, step=STEP, longest=LONGEST)
 
@@ -196,7 +198,7 @@ def test_a_slow_jetbrains_save_never_reports_its_temporary_names() -> None:
 
 def test_a_file_under_nested_roots_is_reported_under_each_served_path() -> None:
     nested = Burst(
-        [WatchRoot("", ROOT), WatchRoot("lib", f"{ROOT}/js")],
+        [Location("", Path(ROOT)), Location("lib", Path(f"{ROOT}/js"))],
         IgnoreMatcher(Settings().ignore_patterns),
     )
     nested.add([FileEvent(f"{ROOT}/js/app.js", IN_CLOSE_WRITE)], now=1.0)

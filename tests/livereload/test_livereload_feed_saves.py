@@ -317,7 +317,7 @@ async def test_a_symlinked_folder_the_feed_does_not_enter_is_watched_by_watchfil
     try:
         assert live.watcher.on_feed
         assert live.watcher.fallback is not None
-        assert {r.root for r in live.watcher.fallback.roots} == {
+        assert {str(r.root) for r in live.watcher.fallback.roots} == {
             str(root / "vendor"),
             str(elsewhere),
         }

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from devstatic import Settings
-from devstatic.finders import BaseFinder, get_finders
+from devstatic.finders import BaseFinder, Location, get_finders
 from devstatic.ignore import IgnoreMatcher
 from devstatic.livereload import live_reload_enabled, script_tag
-from devstatic.livereload.watcher import WatchRoot, expand_new_folders, served_paths, watch_roots
+from devstatic.livereload.watcher import expand_new_folders, served_paths, watch_roots
 
 DEFAULT_IGNORE = IgnoreMatcher(Settings().ignore_patterns)
 
@@ -45,7 +45,7 @@ def test_script_tag_escapes_the_url() -> None:
     assert '"/a&quot;b/__devstatic__/reload.js"' in tag
 
 
-ROOTS = [WatchRoot("", "/srv/static"), WatchRoot("vendor", "/srv/node_modules/x/dist")]
+ROOTS = [Location("", Path("/srv/static")), Location("vendor", Path("/srv/node_modules/x/dist"))]
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_served_paths_skips_folders() -> None:
 
 def test_served_paths_reports_a_deleted_file(tmp_path: Path) -> None:
     gone = tmp_path / "gone.css"  # never existed: what a deletion looks like afterwards
-    result = served_paths([str(gone)], [WatchRoot("", str(tmp_path))], DEFAULT_IGNORE)
+    result = served_paths([str(gone)], [Location("", tmp_path)], DEFAULT_IGNORE)
     assert result == ["gone.css"]
 
 
@@ -149,5 +149,5 @@ def test_a_new_folder_counts_every_file_inside_it(tmp_path: Path) -> None:
     (tmp_path / "new" / "a.css").write_text("a")
     (tmp_path / "new" / "deep" / "b.js").write_text("b")
     files = expand_new_folders([str(tmp_path / "new"), str(tmp_path / "new" / "a.css")])
-    roots = [WatchRoot("", str(tmp_path))]
+    roots = [Location("", tmp_path)]
     assert served_paths(files, roots, DEFAULT_IGNORE) == ["new/a.css", "new/deep/b.js"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from devstatic import Settings
-from devstatic.finders import get_finders
+from devstatic.finders import Location, get_finders
 from devstatic.ignore import IgnoreMatcher
-from devstatic.livereload.watcher import Watcher, WatchRoot, watch_roots
+from devstatic.livereload.watcher import Watcher, watch_roots
 
 SAFETY = 10.0  # seconds: only a bound on a hung test, never a speed assertion
 
@@ -24,7 +24,7 @@ class Events:
         self.root = root
         self.queue: asyncio.Queue[list[str]] = asyncio.Queue()
         ignored = IgnoreMatcher(Settings().ignore_patterns)
-        self.watcher = Watcher([WatchRoot(prefix, str(root))], ignored, self.queue.put_nowait)
+        self.watcher = Watcher([Location(prefix, root)], ignored, self.queue.put_nowait)
 
     async def next(self) -> list[str]:
         return await asyncio.wait_for(self.queue.get(), SAFETY)
@@ -123,9 +123,7 @@ async def test_stop_ends_the_watch_task(tmp_path: Path) -> None:
 
 async def test_a_missing_folder_is_not_watched_and_does_not_fail(tmp_path: Path) -> None:
     queue: asyncio.Queue[list[str]] = asyncio.Queue()
-    watcher = Watcher(
-        [WatchRoot("", str(tmp_path / "missing"))], IgnoreMatcher([]), queue.put_nowait
-    )
+    watcher = Watcher([Location("", tmp_path / "missing")], IgnoreMatcher([]), queue.put_nowait)
     watcher.start()
     await asyncio.wait_for(watcher.stop(), SAFETY)
     assert queue.empty()
