@@ -8,7 +8,6 @@ tested without a storage: a name goes only when it is a hashed name (or the ``.b
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -58,25 +57,6 @@ def select_old(
     return sorted(old)
 
 
-def modified_times(storage: Storage) -> dict[str, float]:
-    """Each stored name's modification time (seconds since the epoch).
-
-    A storage with ``modified_times()`` (S3: one listing, ``LastModified``) says it;
-    a filesystem storage is asked with ``stat`` (no symlink followed).
-    """
-    listed = getattr(storage, "modified_times", None)
-    if callable(listed):
-        return dict(listed())
-    path = getattr(storage, "path")  # noqa: B009 - every filesystem storage has one
-    times = {}
-    for name in storage.list_names():
-        try:
-            times[name] = os.lstat(path(name)).st_mtime
-        except FileNotFoundError:
-            continue
-    return times
-
-
 def plan(storage: Storage, *, keep: int, max_age: float, now: float | None = None) -> Plan:
     """Read the current manifest and the last ``keep`` collected ones; pick the old files."""
     if not isinstance(storage, ManifestFilesMixin):
@@ -94,6 +74,6 @@ def plan(storage: Storage, *, keep: int, max_age: float, now: float | None = Non
         except (FileNotFoundError, KeyError):
             continue
     kept = named_by(manifests) | {storage.manifest_name}
-    stored = modified_times(storage)
+    stored = dict(storage.modified_times())
     when = time.time() if now is None else now
     return Plan(select_old(stored, kept, max_age=max_age, now=when), stale)

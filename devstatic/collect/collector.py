@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from devstatic.collect.progress import PlainProgress, Progress
 from devstatic.config.settings import Settings
+from devstatic.disk import threads
 from devstatic.exceptions import StorageError
 from devstatic.finders import BaseFinder, get_finders
 from devstatic.storage.base import Storage
@@ -137,11 +138,7 @@ def collect(
     # One worker: everything runs in this thread, the copies in one batch (no pool,
     # whose hand-offs cost more than a local copy). More: a pool of that many threads
     # (an object store's uploads, which wait on the network).
-    executor = (
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="devstatic-collect")
-        if workers > 1
-        else None
-    )
+    executor = threads.executor(workers, "collect") if workers > 1 else None
     try:
         # Find first: a finder that fails (a package gone missing) must not leave a
         # storage that --clear has already emptied.
@@ -280,10 +277,10 @@ def _transfer(storage: Storage, name: str, source: Path, options: CollectOptions
 
 def _link_is_current(storage: Storage, name: str, source: Path) -> bool:
     """A stored symlink already pointing at ``source`` needs no new link (Django's rule)."""
-    path_of = getattr(storage, "path", None)
-    if path_of is None:
+    try:
+        target = storage.path(name)
+    except NotImplementedError:
         return False
-    target = path_of(name)
     return os.path.islink(target) and os.path.realpath(target) == os.path.realpath(source)
 
 

@@ -21,10 +21,12 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 
+from devstatic.disk.threads import SERVE_IO, executor
+
 T = TypeVar("T")
 
-#: Enough for concurrent downloads without letting a burst of requests spawn hundreds.
-MAX_WORKERS = 16
+#: The pool's size (``devstatic.disk.threads.SERVE_IO``).
+MAX_WORKERS = SERVE_IO
 
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -35,9 +37,7 @@ def _executor() -> concurrent.futures.ThreadPoolExecutor:
     if _pool is None:
         with _pool_lock:
             if _pool is None:
-                _pool = concurrent.futures.ThreadPoolExecutor(
-                    MAX_WORKERS, thread_name_prefix="devstatic-io"
-                )
+                _pool = executor(MAX_WORKERS, "io")
     return _pool
 
 

@@ -38,14 +38,13 @@ reference can be kept with a warning (``strict=False``).
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from devstatic.disk import threads
 from devstatic.manifest.hashing import file_hash, hashed_name
 from devstatic.manifest.manifest import manifest_hash
 from devstatic.manifest.rewrite import (
@@ -176,9 +175,9 @@ def _hash_all(files: Mapping[str, bytes], known: Mapping[str, str]) -> dict[str,
         for name, data in files.items()
         if len(data) >= _PARALLEL_MIN_FILE and name not in digests
     ]
-    workers = min(8, os.cpu_count() or 1)
+    workers = threads.hashing()
     if workers > 1 and len(big) > 1 and sum(len(files[n]) for n in big) >= _PARALLEL_MIN_BYTES:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with threads.executor(workers, "hash") as pool:
             digests.update(zip(big, pool.map(file_hash, (files[n] for n in big)), strict=True))
     for name, data in files.items():
         if name not in digests:

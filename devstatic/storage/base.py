@@ -1,9 +1,12 @@
 """The storage interface: where ``collectstatic`` puts files and how ``static()`` names them.
 
-A storage is built as ``Cls(settings, **storage_options)``. Names are POSIX relative
-paths (``css/site.css``). Every method may be called from worker threads at once
-(``collectstatic`` runs ``max_workers`` saves in parallel), so implementations keep no
-per-call state on ``self``. The built-ins use nothing a custom storage cannot.
+A storage is built as ``Cls(settings, **storage_options)``, once per command run. Names
+are POSIX relative paths (``css/site.css``). With ``max_workers`` above 1, calls of one
+step (the saves, the deletes) come from that many threads at once: what they share on
+``self`` is locked, and nothing of one call is kept where another could read it. A
+storage may carry what one step of a run learned to a later step (S3's listing of the
+bucket, the manifest layer's copied bytes for ``post_process``). The built-ins use
+nothing a custom storage cannot: every optional method is declared here, with a default.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from typing import Any
 from urllib.parse import quote
 
 from devstatic.config.settings import Settings
-from devstatic.exceptions import ImproperlyConfigured
+from devstatic.exceptions import ImproperlyConfigured, StorageError
 
 
 class Storage:
     """Base class. Subclasses implement the file operations; the rest has defaults."""
 
-    #: How many saves ``collectstatic`` may run at once.
+    #: How many threads ``collectstatic`` calls the storage from at once. 1: it calls the
+    #: batch methods (``save_many``, ``save_bytes_many``) from its own thread, and the
+    #: storage decides how to run a batch (``FileSystemStorage`` may hand a slow one to
+    #: threads of its own, per ``devstatic.disk.threads``).
     max_workers: int = 4
     #: Whether ``link()`` works (``collectstatic --link``).
     supports_links: bool = False
@@ -96,6 +102,34 @@ class Storage:
     def list_names(self) -> Iterator[str]:
         """Every stored name (for ``--clear``)."""
         raise NotImplementedError
+
+    # -- optional: what clean, links and the manifest reload use where a storage has it --
+
+    def path(self, name: str) -> Path:
+        """The local file of ``name``, for a storage whose files are on this machine.
+
+        ``collectstatic --link`` uses it to leave a current symlink alone, and
+        ``static()`` to see a new manifest without reading it. Default: raise
+        ``NotImplementedError``, as Django's ``Storage.path`` does for a bucket.
+        """
+        raise NotImplementedError(f"{type(self).__name__} keeps no files on this machine.")
+
+    def names_under(self, folder: str) -> Iterable[str]:
+        """The stored names below ``folder`` (``staticfiles.history``, for ``clean``).
+
+        Default: ``list_names()`` filtered; a storage that can list one folder alone
+        (a directory, an S3 prefix) should, as this runs on every collectstatic.
+        """
+        start = folder.strip("/") + "/"
+        return [name for name in self.list_names() if name.startswith(start)]
+
+    def modified_times(self) -> Mapping[str, float]:
+        """Each stored name and when it was last written (seconds since the epoch), for
+        ``devstatic clean``'s ``--max-age``. Default: a ``StorageError`` saying so."""
+        raise StorageError(
+            f"{type(self).__name__} cannot tell when its files were written "
+            "(Storage.modified_times), which devstatic clean needs."
+        )
 
     def link(self, name: str, source: Path) -> None:
         """Make ``name`` a symlink to ``source`` (only where ``supports_links``)."""

@@ -12,11 +12,11 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from devstatic.config.settings import Settings
+from devstatic.disk import threads
 from devstatic.exceptions import StorageError
 from devstatic.http.paths import safe_relative_path
 from devstatic.storage.base import Storage
@@ -49,8 +49,10 @@ class FileSystemStorage(Storage):
     under its final name."""
 
     supports_links = True
-    #: One thread: a local copy is a few syscalls, and handing each one to a pool cost
-    #: more (lock hand-offs across the GIL) than the copy itself. ``save_many`` batches.
+    #: collectstatic calls from one thread: a local copy is a few syscalls, and handing
+    #: each to a pool cost more (GIL hand-offs) than the copy itself. ``save_many``
+    #: batches instead, and moves a batch to ``threads.DISK_WRITES`` threads only once
+    #: the kernel proves the bottleneck (see ``_save_many``).
     max_workers = 1
 
     def __init__(self, settings: Settings, **options: Any) -> None:
@@ -128,14 +130,7 @@ class FileSystemStorage(Storage):
 
     def is_current(self, name: str, source: Path) -> bool:
         """Up to date when the copy has the same size and is not older (Django's rule)."""
-        try:
-            dest = os.stat(self.path(name), follow_symlinks=False)
-            src = os.stat(source)
-        except OSError:
-            return False
-        if os.path.islink(self.path(name)):
-            return False
-        return dest.st_size == src.st_size and dest.st_mtime >= src.st_mtime
+        return _is_current(_Lstat.of(str(self.path(name))), source)
 
     def save(self, name: str, source: Path) -> None:
         target = self.path(name)
@@ -185,7 +180,7 @@ class FileSystemStorage(Storage):
         work is Python's, which threads would only slow down with GIL hand-offs). Once a
         chunk averages over ``_SLOW_FILE`` seconds a file, the kernel or the disk is the
         bottleneck (measured here: creating files right after deleting thousands costs
-        ~0.5 ms of kernel CPU each), and the remaining chunks go to ``_BATCH_THREADS``
+        ~0.5 ms of kernel CPU each), and the remaining chunks go to ``threads.DISK_WRITES``
         threads, which overlap it on every core, one hand-off per chunk. Outcomes are
         yielded in order; a failure is raised at its file.
         """
@@ -212,17 +207,22 @@ class FileSystemStorage(Storage):
 
     def list_names(self) -> Iterator[str]:
         """Every file and symlink below the root; symlinked folders are not followed."""
-        root = self.root
-        if not root.is_dir():
-            return
-        for folder, dirnames, filenames in os.walk(root, followlinks=False):
-            relative = os.path.relpath(folder, root)
-            prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-            for name in sorted(filenames):
-                yield prefix + name
-            for name in sorted(dirnames):
-                if os.path.islink(os.path.join(folder, name)):
-                    yield prefix + name
+        yield from _walk_names(self.root, "")
+
+    def names_under(self, folder: str) -> list[str]:
+        """A walk of ``folder`` alone, not of the whole root."""
+        start = folder.strip("/")
+        return list(_walk_names(self.path(start), start + "/"))
+
+    def modified_times(self) -> dict[str, float]:
+        """Each name's ``lstat`` modification time (a symlink's own, not its target's)."""
+        times = {}
+        for name in self.list_names():
+            try:
+                times[name] = os.lstat(self.path(name)).st_mtime
+            except FileNotFoundError:
+                continue
+        return times
 
     def link(self, name: str, source: Path) -> None:
         target = self.path(name)
@@ -239,13 +239,27 @@ class FileSystemStorage(Storage):
             raise
 
 
+def _walk_names(top: Path, prefix: str) -> Iterator[str]:
+    """``prefix`` plus the relative POSIX name of every file and symlink below ``top``
+    (nothing when it is no folder); symlinked folders are listed, not followed."""
+    if not top.is_dir():
+        return
+    for folder, dirnames, filenames in os.walk(top, followlinks=False):
+        relative = os.path.relpath(folder, top)
+        inner = prefix if relative == "." else prefix + relative.replace(os.sep, "/") + "/"
+        for name in sorted(filenames):
+            yield inner + name
+        for name in sorted(dirnames):
+            if os.path.islink(os.path.join(folder, name)):
+                yield inner + name
+
+
 #: ``FileSystemStorage._save_many``: files per chunk; the time a file may take on
-#: average before the rest of a batch goes to threads; how many. Measured on 5 000
-#: files: in one thread 0.2 s when files take ~40 us each (two threads: 0.3 s), but
-#: 3.7 s when the kernel takes ~0.5 ms a file (four threads: 2.4 s, eight: 2.2 s).
+#: average before the rest of a batch goes to threads (``threads.DISK_WRITES`` of
+#: them). Measured on 5 000 files: in one thread 0.2 s when files take ~40 us each
+#: (two threads: 0.3 s), but 3.7 s when the kernel takes ~0.5 ms a file.
 _CHUNK = 64
 _SLOW_FILE = 150e-6
-_BATCH_THREADS = 4
 
 #: A chunk's outcomes, the bytes kept, and the error that stopped it (after them).
 _ChunkResult = tuple[list[str], list[tuple[str, bytes]], BaseException | None]
@@ -257,7 +271,7 @@ _R = TypeVar("_R")
 
 def _in_chunks(items: list[_T], work: Callable[[list[_T]], _R]) -> Iterator[_R]:
     """``work`` of each chunk of ``_CHUNK`` items, results in order: in this thread while
-    an item takes under ``_SLOW_FILE`` on average, then the rest on ``_BATCH_THREADS``
+    an item takes under ``_SLOW_FILE`` on average, then the rest on ``threads.DISK_WRITES``
     threads (see ``FileSystemStorage._save_many``). An exception from ``work`` is raised
     at its chunk, after the results before it."""
     chunks = iter([items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)])
@@ -271,7 +285,7 @@ def _in_chunks(items: list[_T], work: Callable[[list[_T]], _R]) -> Iterator[_R]:
     rest = list(chunks)
     if not rest:
         return
-    pool = ThreadPoolExecutor(_BATCH_THREADS, thread_name_prefix="devstatic-copy")
+    pool = threads.executor(threads.DISK_WRITES, "copy")
     try:
         futures = [pool.submit(work, chunk) for chunk in rest]
         for future in futures:
@@ -288,7 +302,7 @@ def _save_chunk(batch: _Batch, chunk: list[tuple[str, Path]], budget: list[int])
     try:
         for name, source in chunk:
             target, entry = batch.entry(name)
-            if entry is not None and _entry_is_current(entry, source):
+            if _is_current(entry, source):
                 outcomes.append("unmodified")
                 continue
             data = _copy_file(target, source, keep=budget[0] > 0)
@@ -310,8 +324,12 @@ def _outcomes(results: Iterable[_ChunkResult], keep: dict[str, bytes] | None) ->
             raise error
 
 
-def _entry_is_current(entry: os.DirEntry[str] | _Lstat, source: Path) -> bool:
-    """``is_current`` from a listing entry: one ``lstat`` fewer, none for a symlink."""
+def _is_current(entry: os.DirEntry[str] | _Lstat | None, source: Path) -> bool:
+    """THE current-file rule (Django's), for ``is_current`` and the batches alike: the
+    stored copy (a listing entry, or one ``lstat``) is no symlink, has the source's size
+    and is not older. ``None``: nothing is stored under the name."""
+    if entry is None:
+        return False
     try:
         if entry.is_symlink():
             return False

@@ -13,12 +13,12 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from devstatic.config.settings import Settings
+from devstatic.disk import threads
 from devstatic.exceptions import StorageError
 from devstatic.manifest.integrity import integrity_table
 from devstatic.manifest.manifest import load_manifest, load_manifest_integrity, manifest_json
@@ -70,7 +70,10 @@ class ManifestFilesMixin(Storage):
         self._integrity: dict[str, str] = {}
         self._loaded_version: object = None
         self._pending_manifest: bytes | None = None
-        #: Source bytes a batch copy of this run kept for ``post_process`` (by name).
+        #: Source bytes this run's batch copy kept for ``post_process`` (by name): state
+        #: carried from one step of a run to the next, which ``Storage`` allows. Only
+        #: ``save_many`` fills it, from collectstatic's one thread (``max_workers = 1``),
+        #: and ``post_process`` empties it.
         self._kept: dict[str, bytes] = {}
 
     # -- collectstatic -------------------------------------------------------------------
@@ -88,7 +91,7 @@ class ManifestFilesMixin(Storage):
             return []
         kept, self._kept = self._kept, {}
         names = list(found)
-        pool = ThreadPoolExecutor(self.max_workers) if self.max_workers > 1 else None
+        pool = threads.executor(self.max_workers, "post-process") if self.max_workers > 1 else None
         try:
             missing = [name for name in names if name not in kept]
             if pool is not None:
@@ -154,11 +157,12 @@ class ManifestFilesMixin(Storage):
 
     def manifest_version(self) -> object:
         """What changes when the manifest file changes; ``None`` means "read it once"."""
-        path = getattr(self, "path", None)
-        if not callable(path):
+        try:
+            local = self.path(self.manifest_name)
+        except NotImplementedError:  # a bucket: ``Storage.path``
             return None
         try:
-            st = os.stat(path(self.manifest_name))
+            st = os.stat(local)
         except OSError:
             return ("missing",)
         return (st.st_ino, st.st_size, st.st_mtime_ns)

@@ -10,9 +10,7 @@ would otherwise push the previous version out of the keep window).
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,22 +31,12 @@ def entry_name(now_ns: int | None = None) -> str:
 def history_names(storage: Storage) -> list[str]:
     """The kept manifest copies, oldest first.
 
-    Listed from the history folder alone when the storage can (S3's ``names_under``, a
-    filesystem folder): listing a whole bucket again would cost a no-change rerun more
-    than everything else it does.
+    Listed from the history folder alone (``Storage.names_under``; S3 and the filesystem
+    list that folder only): listing a whole bucket again would cost a no-change rerun
+    more than everything else it does.
     """
     start = HISTORY_DIR + "/"
-    under = getattr(storage, "names_under", None)
-    path = getattr(storage, "path", None)
-    if callable(under):
-        names: Iterable[str] = under(HISTORY_DIR)
-    elif callable(path):
-        try:
-            names = [start + entry for entry in os.listdir(path(HISTORY_DIR))]
-        except (FileNotFoundError, NotADirectoryError):
-            names = []
-    else:
-        names = storage.list_names()
+    names = storage.names_under(HISTORY_DIR)
     return sorted(
         name
         for name in names

@@ -29,9 +29,10 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 from devstatic.config.settings import Settings
+from devstatic.disk import threads
 from devstatic.exceptions import ImproperlyConfigured, StorageError
 from devstatic.http.mediatypes import content_type_for
 from devstatic.storage.base import Storage
@@ -105,7 +106,7 @@ class S3Storage(Storage):
     front of the bucket gives CDN URLs.
     """
 
-    max_workers = 8
+    max_workers = threads.UPLOADS
     supports_links = False
     #: Names besides Django's hashed form that never change (uploaded ``immutable``):
     #: none for plain names; the manifest storage's ``pre-hashed`` pattern there.
@@ -262,16 +263,13 @@ class S3Storage(Storage):
 
         Outside the circuit breaker: a web process reading the manifest retries later.
         """
-        from botocore.exceptions import ClientError
-
+        client = self.client
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self.key(name))
+            response = client.get_object(Bucket=self.bucket, Key=self.key(name))
             return response["Body"].read()
-        except ClientError as exc:
-            if _error_code(exc) in _MISSING_KEY_CODES:
-                raise FileNotFoundError(f"{self.key(name)} is not in {self._where()}") from exc
-            raise self._translate(exc) from exc
         except Exception as exc:
+            if _is_missing_key(exc):
+                raise FileNotFoundError(f"{self.key(name)} is not in {self._where()}") from exc
             raise self._translate(exc) from exc
 
     def delete(self, name: str) -> None:
@@ -428,13 +426,11 @@ class S3Storage(Storage):
         return False
 
     def _head_matches(self, name: str, digest: bytes, wanted: ObjectHeaders) -> bool:
-        from botocore.exceptions import ClientError
-
         def head() -> dict[str, Any] | None:
             try:
                 return dict(self.client.head_object(Bucket=self.bucket, Key=self.key(name)))
-            except ClientError as exc:
-                if _error_code(exc) in _MISSING_KEY_CODES:
+            except Exception as exc:
+                if _is_missing_key(exc):
                     return None
                 raise
 
@@ -491,20 +487,11 @@ class S3Storage(Storage):
 
     def _translate(self, exc: BaseException) -> StorageError:
         """The user's one line for a boto3/botocore failure, naming the bucket and endpoint."""
-        from botocore.exceptions import (
-            ClientError,
-            ConnectionClosedError,
-            ConnectTimeoutError,
-            EndpointConnectionError,
-            NoCredentialsError,
-            PartialCredentialsError,
-            ReadTimeoutError,
-        )
-
+        kind = _failure_kind(exc)
         where = self._where()
-        if isinstance(exc, ClientError):
+        if kind == "answer":
             code = _error_code(exc)
-            message = exc.response.get("Error", {}).get("Message") or code
+            message = _error_message(exc) or code
             if code in _MISSING_BUCKET_CODES:
                 text = f"{where} does not exist: create it, or fix storage-options.bucket" + (
                     " and endpoint-url." if self.endpoint_url else "."
@@ -517,18 +504,18 @@ class S3Storage(Storage):
                 )
             else:
                 text = f"{where} answered {code}: {message}"
-        elif isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        elif kind == "no-credentials":
             text = (
                 f"no usable AWS credentials for {where}: set AWS_ACCESS_KEY_ID and "
                 "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE."
             )
-        elif isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        elif kind == "unreachable":
             text = (
                 f"cannot connect to {where} after {MAX_ATTEMPTS} attempts: check "
                 "storage-options.endpoint-url and that the server is running, then run "
                 "collectstatic again."
             )
-        elif isinstance(exc, ReadTimeoutError | ConnectionClosedError):
+        elif kind == "stopped":
             text = (
                 f"{where} stopped answering after {MAX_ATTEMPTS} attempts "
                 f"({type(exc).__name__}); run collectstatic again once it is back."
@@ -547,30 +534,53 @@ def _error_code(exc: Any) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+def _error_message(exc: Any) -> str:
+    return str(exc.response.get("Error", {}).get("Message") or "")
+
+
+#: What a boto3 failure is: an error answer from the server (see ``_error_code``), no
+#: usable credentials, no connection, a connection that stopped answering, or else.
+FailureKind = Literal["answer", "no-credentials", "unreachable", "stopped", "other"]
+
+
+def _failure_kind(exc: BaseException) -> FailureKind:
+    """Which ``FailureKind`` ``exc`` is: botocore's exception classes are looked at here
+    alone (imported on a failure only, so a plain storage never loads botocore)."""
+    try:
+        from botocore.exceptions import (
+            ClientError,
+            ConnectionClosedError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            NoCredentialsError,
+            PartialCredentialsError,
+            ReadTimeoutError,
+        )
+    except ImportError:
+        return "other"
+    if isinstance(exc, ClientError):
+        return "answer"
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return "no-credentials"
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        return "unreachable"
+    if isinstance(exc, ReadTimeoutError | ConnectionClosedError):
+        return "stopped"
+    return "other"
+
+
+def _is_missing_key(exc: BaseException) -> bool:
+    """Whether the server answered that the object is not there."""
+    return _failure_kind(exc) == "answer" and _error_code(exc) in _MISSING_KEY_CODES
+
+
 def _is_fatal(exc: BaseException) -> bool:
     """Failures no other request of this run can escape: no server, no bucket, no access."""
-    from botocore.exceptions import (
-        ClientError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        PartialCredentialsError,
-        ReadTimeoutError,
-    )
-
-    if isinstance(exc, ClientError):
+    kind = _failure_kind(exc)
+    if kind == "answer":
         code = _error_code(exc)
         return code in _CREDENTIAL_CODES or code in _MISSING_BUCKET_CODES
-    return isinstance(
-        exc,
-        EndpointConnectionError
-        | ConnectTimeoutError
-        | ReadTimeoutError
-        | ConnectionClosedError
-        | NoCredentialsError
-        | PartialCredentialsError,
-    )
+    return kind in ("no-credentials", "unreachable", "stopped")
 
 
 class ManifestS3Storage(ManifestFilesMixin, S3Storage):
