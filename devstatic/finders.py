@@ -10,6 +10,7 @@ not is simply asked ``find()`` on every request.
 from __future__ import annotations
 
 import builtins
+import enum
 import importlib.util
 import os
 import stat as stat_module
@@ -26,9 +27,11 @@ from devstatic.ignore import IgnoreMatcher
 
 __all__ = [
     "BaseFinder",
+    "Candidate",
     "FileSystemFinder",
     "Location",
     "PackageFinder",
+    "examine_candidate",
     "find",
     "find_all",
     "get_finders",
@@ -219,8 +222,19 @@ def package_folders(package: str) -> list[Path]:
     return [Path(folder) for folder in spec.submodule_search_locations]
 
 
-def is_servable_file(candidate: Path, root: Path, *, follow_symlinks: bool) -> bool:
-    """True when ``candidate`` is a regular file we may serve from ``root``.
+class Candidate(enum.Enum):
+    """What a candidate file of a location holds, as ``examine_candidate`` finds it."""
+
+    MISSING = "missing"
+    FOLDER = "folder"
+    #: There, but never served: not a regular file, or a symlink out of its root.
+    REFUSED = "refused"
+    SERVABLE = "servable"
+
+
+def examine_candidate(candidate: str | Path, root: Path, *, follow_symlinks: bool) -> Candidate:
+    """THE rule for a candidate file, for finding, the middleware's cache, its
+    precompressed siblings and development's hashed names alike.
 
     Without ``follow_symlinks`` a symlink may point anywhere inside its root but not
     outside it, so a stray ``ln -s /etc`` never exposes a byte beyond the roots.
@@ -228,10 +242,20 @@ def is_servable_file(candidate: Path, root: Path, *, follow_symlinks: bool) -> b
     try:
         st = os.stat(candidate)
     except (OSError, ValueError):
-        return False
+        return Candidate.MISSING
+    if stat_module.S_ISDIR(st.st_mode):
+        return Candidate.FOLDER
     if not stat_module.S_ISREG(st.st_mode):
-        return False
-    return follow_symlinks or is_within_root(candidate, root)
+        return Candidate.REFUSED
+    if not follow_symlinks and not is_within_root(candidate, root):
+        return Candidate.REFUSED
+    return Candidate.SERVABLE
+
+
+def is_servable_file(candidate: Path, root: Path, *, follow_symlinks: bool) -> bool:
+    """True when ``candidate`` is a regular file we may serve from ``root``."""
+    kind = examine_candidate(candidate, root, follow_symlinks=follow_symlinks)
+    return kind is Candidate.SERVABLE
 
 
 def walk_files(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, Path]]:

@@ -34,7 +34,7 @@ def _non_negative_int(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from devstatic.cli.main import add_verbosity_argument
+    from devstatic.cli.main import add_noinput_argument, add_verbosity_argument
 
     parser.add_argument(
         "--keep",
@@ -50,13 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="Delete only files older than this (default 3600).",
     )
-    parser.add_argument(
-        "--noinput",
-        "--no-input",
-        action="store_false",
-        dest="interactive",
-        help="Do NOT prompt the user for input of any kind.",
-    )
+    add_noinput_argument(parser)
     parser.add_argument(
         "-n", "--dry-run", action="store_true", help="Do everything except delete files."
     )

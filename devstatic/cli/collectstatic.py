@@ -29,15 +29,9 @@ NEEDS_NOINPUT = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from devstatic.cli.main import add_verbosity_argument
+    from devstatic.cli.main import add_noinput_argument, add_verbosity_argument
 
-    parser.add_argument(
-        "--noinput",
-        "--no-input",
-        action="store_false",
-        dest="interactive",
-        help="Do NOT prompt the user for input of any kind.",
-    )
+    add_noinput_argument(parser)
     parser.add_argument(
         "--no-post-process",
         action="store_false",

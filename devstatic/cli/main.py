@@ -135,6 +135,17 @@ def add_verbosity_argument(parser: argparse.ArgumentParser, levels: Mapping[int,
     )
 
 
+def add_noinput_argument(parser: argparse.ArgumentParser) -> None:
+    """Django's ``--noinput``/``--no-input``, for every command that asks before deleting."""
+    parser.add_argument(
+        "--noinput",
+        "--no-input",
+        action="store_false",
+        dest="interactive",
+        help="Do NOT prompt the user for input of any kind.",
+    )
+
+
 def installed_version() -> str:
     """devstatic's version as installed (the wheel's metadata), for ``--version``."""
     try:

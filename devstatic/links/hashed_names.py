@@ -35,8 +35,7 @@ from urllib.parse import quote, urlsplit
 
 from devstatic.config.plugins import import_class
 from devstatic.config.settings import Settings
-from devstatic.disk.within import is_within_root
-from devstatic.finders import BaseFinder, get_finders
+from devstatic.finders import BaseFinder, Candidate, examine_candidate, get_finders
 from devstatic.manifest.hashing import HASH_LENGTH, file_hash, hashed_name
 from devstatic.manifest.process import MaxPassesExceededError, post_process_contents
 from devstatic.manifest.references import referenced_locations
@@ -360,18 +359,13 @@ class HashedNames:
                 continue
             for candidate, root in candidates:
                 path = str(candidate)
-                try:
-                    st = os.stat(path)
-                except (OSError, ValueError):
+                kind = examine_candidate(path, root, follow_symlinks=self.follow_symlinks)
+                if kind is Candidate.MISSING:
                     shadows.append(path)
-                    continue
-                if stat_module.S_ISDIR(st.st_mode):
+                elif kind is Candidate.FOLDER:
                     return Source(name, "folder", path, shadows=tuple(shadows), settled=not opaque)
-                if not stat_module.S_ISREG(st.st_mode):
-                    continue
-                if not self.follow_symlinks and not is_within_root(candidate, root):
-                    continue
-                return self._read(name, path, shadows, kind="file", opaque=opaque)
+                elif kind is Candidate.SERVABLE:
+                    return self._read(name, path, shadows, kind="file", opaque=opaque)
         return Source(name, "missing", shadows=tuple(shadows), settled=not opaque)
 
     def _read(

@@ -35,8 +35,7 @@ import anyio
 
 from devstatic.disk.blocking import run_blocking
 from devstatic.disk.inotify import ChangeFeed
-from devstatic.disk.within import is_within_root
-from devstatic.finders import BaseFinder
+from devstatic.finders import BaseFinder, Candidate, examine_candidate
 from devstatic.http.decide import Decision, Prepared
 from devstatic.http.encoding import SIBLINGS as SIBLINGS  # precompressed, in checking order
 from devstatic.http.httpdate import format_http_date
@@ -440,13 +439,10 @@ class Resolver:
         """What ``path``, a candidate in ``root``, holds: ``None`` if it is missing,
         ``REFUSED`` if it must not be served, else the file read. The one rule for
         candidates and their precompressed siblings alike."""
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
+        kind = examine_candidate(path, root, follow_symlinks=self.follow_symlinks)
+        if kind is Candidate.MISSING:
             return None
-        if not stat_module.S_ISREG(st.st_mode):
-            return REFUSED
-        if not self.follow_symlinks and not is_within_root(Path(path), root):
+        if kind is not Candidate.SERVABLE:
             return REFUSED
         return self._read(path)
 
