@@ -3,7 +3,8 @@
 On asyncio a hop goes straight to a thread pool through ``loop.run_in_executor``'s
 machinery: measured in bench/ it costs about half of ``anyio.to_thread.run_sync``,
 whose capacity limiter, cancel scope and worker bookkeeping run on every call. Any
-other event loop (trio) goes through anyio, which speaks to all of them.
+other event loop (trio) goes through anyio, which speaks to all of them, with a limiter
+of the same size as the pool (``threads.SERVE_IO``), not anyio's default of 40.
 
 Cancellation keeps anyio's promise that nothing is lost: a thread cannot be stopped,
 so when the waiting task is cancelled the work still finishes, and a result that
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import anyio.to_thread
+from anyio.lowlevel import RunVar
 
 from devstatic.disk.threads import SERVE_IO, executor
 
@@ -30,6 +32,17 @@ MAX_WORKERS = SERVE_IO
 
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+#: Off asyncio: one limiter per event loop run (a limiter belongs to its loop).
+_limiter: RunVar[anyio.CapacityLimiter] = RunVar("devstatic_serve_io")
+
+
+def _loop_limiter() -> anyio.CapacityLimiter:
+    try:
+        return _limiter.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(MAX_WORKERS)
+        _limiter.set(limiter)
+        return limiter
 
 
 def _executor() -> concurrent.futures.ThreadPoolExecutor:
@@ -56,7 +69,7 @@ async def run_blocking(func: Callable[..., T], *args: object) -> T:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # not asyncio (trio): anyio knows every loop
-        return await anyio.to_thread.run_sync(func, *args)
+        return await anyio.to_thread.run_sync(func, *args, limiter=_loop_limiter())
     work = _executor().submit(func, *args)
     try:
         return await asyncio.wrap_future(work, loop=loop)

@@ -56,7 +56,7 @@ def close_matches(name: str, finders: Sequence[BaseFinder], ignore: Sequence[str
     for finder in finders:
         if isinstance(finder, LocationFinder):
             follow = finder.settings.follow_symlinks
-            for location in finder.search:
+            for location in finder.served_locations():
                 found.update(dict.fromkeys(_near(name, location, ignored, budget, follow)))
         else:
             listed = itertools.islice(finder.list(ignore), MAX_LISTED)

@@ -45,3 +45,40 @@ def test_a_slow_copy_batch_moves_to_the_disk_write_threads(
     workers = seen - {threading.current_thread().name}
     assert workers and all(name.startswith("devstatic-copy") for name in workers)
     assert len(workers) <= 3
+
+
+def test_blocking_work_on_trio_is_bounded_like_the_asyncio_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    import trio
+
+    from devstatic.disk import blocking
+
+    monkeypatch.setattr(blocking, "MAX_WORKERS", 2)
+    lock = threading.Lock()
+    active = [0]
+    most = [0]
+
+    def work() -> None:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.05)  # long enough for every started call to overlap
+        with lock:
+            active[0] -= 1
+
+    async def main() -> None:
+        async with trio.open_nursery() as nursery:
+            for _ in range(6):
+                nursery.start_soon(blocking.run_blocking, work)
+
+    trio.run(main)
+    assert most[0] == 2
+
+
+def test_the_asyncio_pool_has_the_policys_size() -> None:
+    from devstatic.disk import blocking
+
+    assert blocking._executor()._max_workers == threads.SERVE_IO
