@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from devstatic.config.settings import Settings
+from devstatic.config.static_root import static_root_in_dirs
 from devstatic.disk import threads
 from devstatic.exceptions import StorageError
 from devstatic.http.paths import safe_relative_path
@@ -81,13 +82,9 @@ class FileSystemStorage(Storage):
 
     def check_writable(self) -> None:
         root = self.root
-        for _, folder in self.settings.dir_locations:
-            real_dir, real_root = os.path.realpath(folder), os.path.realpath(root)
-            if real_root == real_dir or real_root.startswith(real_dir.rstrip(os.sep) + os.sep):
-                raise StorageError(
-                    f"static_root {str(root)!r} is inside the dirs folder {str(folder)!r}: "
-                    "collected files would be found again. Pick a static_root outside dirs."
-                )
+        clash = static_root_in_dirs(root, (folder for _, folder in self.settings.dir_locations))
+        if clash is not None:
+            raise StorageError(f"static_root {clash}")
         if root.exists() and not root.is_dir():
             raise StorageError(
                 f"static_root {str(root)!r} is a file, not a folder: point static_root at a "

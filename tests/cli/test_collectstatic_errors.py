@@ -44,6 +44,11 @@ def test_collectstatic_static_root_equal_to_a_dir_exits_2(project: Project, cli)
     project.configure('dirs = ["static"]\nstatic-root = "static"\n')
     result = cli("collectstatic", "--noinput", "--clear")
     assert result.code == 2
+    assert result.err == (
+        f"error: static_root '{project.root}/static' is the dirs folder "
+        f"'{project.root}/static': collected files would be found again. "
+        "Pick a static_root outside dirs.\n"
+    )
     assert tree(project.root / "static") == ["css/base.css", "js/app.js"]
 
 
