@@ -207,17 +207,20 @@ def package_folders(package: str) -> list[Path]:
     except (ImportError, ValueError) as exc:
         raise ImproperlyConfigured(
             f"packages entry {package!r} cannot be imported ({exc}). Check the name, or "
-            "install the package (pip install -e . for your own project)."
+            "install the package (pip install -e . for your own project).",
+            key="packages",
         ) from exc
     if spec is None:
         raise ImproperlyConfigured(
             f"packages entry {package!r} cannot be imported: no such package. Check the name, "
-            "or install the package (pip install -e . for your own project)."
+            "or install the package (pip install -e . for your own project).",
+            key="packages",
         )
     if spec.submodule_search_locations is None:
         raise ImproperlyConfigured(
             f"packages entry {package!r} is a module, not a package: list the package whose "
-            "folder holds static/."
+            "folder holds static/.",
+            key="packages",
         )
     return [Path(folder) for folder in spec.submodule_search_locations]
 

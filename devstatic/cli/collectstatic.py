@@ -91,7 +91,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise ImproperlyConfigured(
                 f"--link needs a storage that can make symbolic links, and "
                 f"{type(storage).__name__} (storage = {settings.storage!r}) cannot. "
-                "Run collectstatic without --link."
+                "Run collectstatic without --link.",
+                key=None,
             )
         try:
             destination = storage.describe()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,12 +17,10 @@ from pathlib import Path
 from typing import Literal
 
 from devstatic.config.settings import Settings
+from devstatic.config.static_root import static_root_in_dirs
 from devstatic.exceptions import ImproperlyConfigured
 
 Level = Literal["error", "warning"]
-
-#: The Settings field names, to tell which key a validation message is about.
-_FIELDS = frozenset(Settings.__dataclass_fields__)
 
 #: At most this many problems are logged at start-up; ``devstatic check`` shows all.
 STARTUP_LOG_LIMIT = 20
@@ -67,22 +64,25 @@ def find_problems(
 
 
 def problems_from_error(error: ImproperlyConfigured) -> list[Problem]:
-    """An ``ImproperlyConfigured`` (one line per problem) as error problems.
+    """An ``ImproperlyConfigured`` as error problems, one per line of each of its problems.
 
-    A line that starts with a settings key (``static_url '/s' must end with '/' ...``)
-    becomes ``error: static_url: '/s' must end ...``; any other line is under ``config``.
+    A line is under the field its problem's key names when it starts with that field's
+    name, as written (``static-url '/s' must end with '/' ...`` becomes ``error:
+    static_url: '/s' must end ...``); any other line (an unknown key, bad TOML,
+    ``importmap.imports entry ...``) is whole under ``config``.
     """
     out: list[Problem] = []
-    for line in str(error).splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        first, _, rest = line.partition(" ")
-        key = first.replace("-", "_")
-        if key in _FIELDS and rest:
-            out.append(Problem("error", key, None, rest))
-        else:
-            out.append(Problem("error", "config", None, line))
+    for key, message in error.problems:
+        field = _field(key)
+        for line in message.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            first, _, rest = line.partition(" ")
+            if field is not None and first.replace("-", "_") == field and rest:
+                out.append(Problem("error", field, None, rest))
+            else:
+                out.append(Problem("error", "config", None, line))
     return out
 
 
@@ -146,21 +146,8 @@ def _static_root_problems(settings: Settings) -> list[Problem]:
     root = settings.root
     if root is None:
         return []
-    real_root = os.path.realpath(root)
-    for _, folder in settings.dir_locations:
-        real_dir = os.path.realpath(folder)
-        if real_root == real_dir or real_root.startswith(real_dir.rstrip(os.sep) + os.sep):
-            where = "is" if real_root == real_dir else "is inside"
-            return [
-                Problem(
-                    "error",
-                    "static_root",
-                    str(root),
-                    f"'{root}' {where} the dirs folder '{folder}': collected files would be "
-                    "found again. Pick a static_root outside dirs.",
-                )
-            ]
-    return []
+    clash = static_root_in_dirs(root, (folder for _, folder in settings.dir_locations))
+    return [] if clash is None else [Problem("error", "static_root", str(root), clash)]
 
 
 def _package_problems(settings: Settings, problems: list[Problem]) -> tuple[str, ...]:
@@ -172,7 +159,8 @@ def _package_problems(settings: Settings, problems: list[Problem]) -> tuple[str,
         try:
             package_folders(package)
         except ImproperlyConfigured as exc:
-            problems.append(Problem("error", "packages", package, _strip_key(str(exc), "packages")))
+            field = _field(exc.key) or "packages"
+            problems.append(Problem("error", field, package, _strip_key(str(exc), field)))
         else:
             good.append(package)
     return tuple(good)
@@ -188,7 +176,8 @@ def _finder_problems(settings: Settings, problems: list[Problem]) -> tuple[str, 
         try:
             import_class(dotted, key="finders", base=BaseFinder)
         except ImproperlyConfigured as exc:
-            problems.append(Problem("error", "finders", dotted, _strip_key(str(exc), "finders")))
+            field = _field(exc.key) or "finders"
+            problems.append(Problem("error", field, dotted, _strip_key(str(exc), field)))
         else:
             good.append(dotted)
     return tuple(good)
@@ -200,10 +189,10 @@ def _storage_problems(settings: Settings) -> list[Problem]:
     try:
         built = get_storage(settings)
     except ImproperlyConfigured as exc:
-        key = "storage" if str(exc).startswith("storage entry") else "storage_options"
-        if key == "storage_options":
-            return [Problem("error", key, dict(settings.storage_options), str(exc))]
-        return [Problem("error", key, settings.storage, _strip_key(str(exc), "storage"))]
+        # A storage's own error without a key is, most likely, about its options.
+        field = _field(exc.key) or "storage_options"
+        value = getattr(settings, field, None)
+        return [Problem("error", field, value, _strip_key(str(exc), field))]
     except ImportError as exc:
         return [
             Problem(
@@ -267,6 +256,12 @@ def _join_quoted(items: Iterable[str]) -> str:
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _field(key: str | None) -> str | None:
+    """The settings field an error's ``key`` is about (``storage_options`` for
+    ``storage_options.bucket``); ``None`` for an error about no single field."""
+    return None if key is None else key.partition(".")[0]
 
 
 def _strip_key(message: str, key: str) -> str:

@@ -72,7 +72,7 @@ def check_debug(settings: Settings, app: Any) -> bool:
     debug = resolve_debug(settings, app)
     if not debug and not settings.insecure:
         from_django = settings.debug is False and getattr(settings, DEBUG_SOURCE, None) == "DEBUG"
-        raise ImproperlyConfigured(DJANGO_REFUSAL if from_django else REFUSAL)
+        raise ImproperlyConfigured(DJANGO_REFUSAL if from_django else REFUSAL, key="debug")
     return debug
 
 

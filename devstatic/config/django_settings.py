@@ -1,4 +1,4 @@
-"""``Settings.from_django``: a Django project's static settings, translated.
+"""A Django project's static settings, translated into ``Settings`` field values.
 
 A Django user swaps ``ASGIStaticFilesHandler`` (or runserver's static serving) for
 devstatic and expects the same files, found in the same order. Django's default
@@ -9,66 +9,48 @@ app's ``AppConfig.path`` is honoured even when it is not its module's folder, an
 (as Django's ``AppDirectoriesFinder`` does) only apps that have a ``static/`` folder
 at start-up take part.
 
-Django is never imported at module level: devstatic works without it installed.
+Django is never imported at module level: devstatic works without it installed. This
+module knows no ``Settings`` (``Settings.from_django`` calls it, one way): it reads
+Django's names and answers devstatic's, and its errors carry the field a Django setting
+becomes (``STATIC_URL`` is ``static_url``; ``INSTALLED_APPS``, whose apps' folders
+become ``dirs`` entries, is ``dirs``).
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from devstatic.config.plugins import import_attribute
 from devstatic.exceptions import ImproperlyConfigured
-
-if TYPE_CHECKING:
-    from devstatic.config.settings import Settings
 
 FILESYSTEM_FINDER = "django.contrib.staticfiles.finders.FileSystemFinder"
 APP_DIRECTORIES_FINDER = "django.contrib.staticfiles.finders.AppDirectoriesFinder"
 DEFAULT_DJANGO_FINDERS = (FILESYSTEM_FINDER, APP_DIRECTORIES_FINDER)
 
 
-def settings_from_django(
-    cls: type[Settings], django_settings: Any = None, **overrides: Any
-) -> Settings:
-    """``cls`` built from ``django_settings`` (``django.conf.settings`` when ``None``).
+def django_values(django_settings: Any = None, *, skip: Collection[str] = ()) -> dict[str, Any]:
+    """``Settings`` field values read from ``django_settings`` (``django.conf.settings``
+    when ``None``), leaving out the fields in ``skip`` (the caller sets them itself).
 
-    Precedence, lowest first: the Django settings, ``DEVSTATIC_DEBUG`` (for ``debug``,
-    as it overrides a pyproject file), keyword ``overrides``.
+    Values only: ``Settings.from_django`` layers ``DEVSTATIC_DEBUG`` and its keyword
+    overrides on top and builds the ``Settings``, so this module needs no ``Settings``.
     """
-    from devstatic.config.settings import DEBUG_SOURCE, debug_from_env
-
     use_registry = django_settings is None or _is_django_conf_settings(django_settings)
-    if django_settings is None:
-        django_settings = _django_conf_settings()
-    finders = tuple(getattr(django_settings, "STATICFILES_FINDERS", DEFAULT_DJANGO_FINDERS))
-    dirs: list[Any] = []
-    if FILESYSTEM_FINDER in finders:
-        dirs.extend(_staticfiles_dirs(getattr(django_settings, "STATICFILES_DIRS", ())))
-    if APP_DIRECTORIES_FINDER in finders:
-        apps = _registry_app_paths() if use_registry else _spec_app_paths(django_settings)
-        dirs.extend(path / "static" for path in apps if (path / "static").is_dir())
-    values: dict[str, Any] = {
-        "static_url": translate_static_url(getattr(django_settings, "STATIC_URL", None)),
-        "dirs": dirs,
-        "static_root": _optional_path(getattr(django_settings, "STATIC_ROOT", None)),
-        "debug": bool(getattr(django_settings, "DEBUG", False)),
+    source = _django_conf_settings() if django_settings is None else django_settings
+    readers: dict[str, Callable[[], Any]] = {
+        "static_url": lambda: translate_static_url(getattr(source, "STATIC_URL", None)),
+        "dirs": lambda: _dirs(source, use_registry=use_registry),
+        "static_root": lambda: _optional_path(getattr(source, "STATIC_ROOT", None)),
+        "debug": lambda: bool(getattr(source, "DEBUG", False)),
         # The same names Django answers, so a LAN name or tunnel listed there works here.
-        "allowed_hosts": list(getattr(django_settings, "ALLOWED_HOSTS", ())),
+        "allowed_hosts": lambda: list(getattr(source, "ALLOWED_HOSTS", ())),
     }
-    env_debug = debug_from_env()
-    if env_debug is not None:
-        values["debug"] = env_debug
-    settings = cls(**values)
-    if env_debug is None:
-        # So that a refusal names DEBUG, the setting the user controls.
-        object.__setattr__(settings, DEBUG_SOURCE, "DEBUG")
-    overrides = {k: v for k, v in overrides.items() if not (k == "debug" and v is None)}
-    return settings.replace(**overrides) if overrides else settings
+    return {field: read() for field, read in readers.items() if field not in skip}
 
 
 def translate_static_url(value: Any) -> str:
@@ -80,13 +62,28 @@ def translate_static_url(value: Any) -> str:
     if value is None or value == "":
         raise ImproperlyConfigured(
             "STATIC_URL is not set in the Django settings: set STATIC_URL = 'static/' "
-            "(or pass static_url='/static/' to Settings.from_django)."
+            "(or pass static_url='/static/' to Settings.from_django).",
+            key="static_url",
         )
     if not isinstance(value, str):
-        raise ImproperlyConfigured(f"STATIC_URL must be a string such as 'static/', not {value!r}.")
+        raise ImproperlyConfigured(
+            f"STATIC_URL must be a string such as 'static/', not {value!r}.", key="static_url"
+        )
     if urlsplit(value).scheme or value.startswith("/"):
         return value
     return "/" + value
+
+
+def _dirs(django_settings: Any, *, use_registry: bool) -> list[Any]:
+    """``STATICFILES_DIRS``, then each app's ``static/``, as the finders Django uses would."""
+    finders = tuple(getattr(django_settings, "STATICFILES_FINDERS", DEFAULT_DJANGO_FINDERS))
+    dirs: list[Any] = []
+    if FILESYSTEM_FINDER in finders:
+        dirs.extend(_staticfiles_dirs(getattr(django_settings, "STATICFILES_DIRS", ())))
+    if APP_DIRECTORIES_FINDER in finders:
+        apps = _registry_app_paths() if use_registry else _spec_app_paths(django_settings)
+        dirs.extend(path / "static" for path in apps if (path / "static").is_dir())
+    return dirs
 
 
 def _staticfiles_dirs(value: Iterable[Any]) -> list[Any]:
@@ -118,12 +115,14 @@ def _django_conf_settings() -> Any:
     except ImportError as exc:
         raise ImproperlyConfigured(
             "Settings.from_django() needs Django installed (pip install django), or pass "
-            "your settings object: Settings.from_django(my_settings)."
+            "your settings object: Settings.from_django(my_settings).",
+            key=None,
         ) from exc
     if not settings.configured:
         raise ImproperlyConfigured(
             "Settings.from_django() read django.conf.settings, but Django is not configured: "
-            "set DJANGO_SETTINGS_MODULE (or call settings.configure()) first."
+            "set DJANGO_SETTINGS_MODULE (or call settings.configure()) first.",
+            key=None,
         )
     return settings
 
@@ -154,7 +153,8 @@ def _spec_app_paths(django_settings: Any) -> list[Path]:
         if path is None:
             raise ImproperlyConfigured(
                 f"INSTALLED_APPS entry {entry!r} is neither an importable package nor an "
-                "AppConfig class: fix the entry or install the app."
+                "AppConfig class: fix the entry or install the app.",
+                key="dirs",
             )
         out.append(path)
     return out
@@ -171,12 +171,9 @@ def _package_folder(name: str) -> Path | None:
 
 
 def _app_config_folder(entry: str) -> Path | None:
-    module_name, _, class_name = entry.rpartition(".")
-    if not module_name:
-        return None
     try:
-        config = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError):
+        config = import_attribute(entry, key="INSTALLED_APPS")
+    except ImproperlyConfigured:
         return None
     explicit = getattr(config, "path", None)
     if isinstance(explicit, (str, os.PathLike)):

@@ -30,12 +30,14 @@ def read_config_table(path: Path) -> dict[str, Any]:
     if path.is_dir():
         raise ImproperlyConfigured(
             f"The config file {str(path)!r} is a folder. Pass the pyproject.toml inside it: "
-            f"{str(path / 'pyproject.toml')!r}."
+            f"{str(path / 'pyproject.toml')!r}.",
+            key=None,
         )
     if not path.is_file():
         raise ImproperlyConfigured(
             f"The config file {str(path)!r} does not exist. Pass the path of a pyproject.toml "
-            "that has a [tool.devstatic] table, or leave it out to use the nearest one."
+            "that has a [tool.devstatic] table, or leave it out to use the nearest one.",
+            key=None,
         )
     return _tool_table(path) or {}
 
@@ -44,7 +46,9 @@ def _tool_table(path: Path) -> dict[str, Any] | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ImproperlyConfigured(f"{path} is not valid TOML: {exc}. Fix the file.") from exc
+        raise ImproperlyConfigured(
+            f"{path} is not valid TOML: {exc}. Fix the file.", key=None
+        ) from exc
     tool = data.get("tool")
     if not isinstance(tool, dict):
         return None
@@ -54,6 +58,7 @@ def _tool_table(path: Path) -> dict[str, Any] | None:
     if not isinstance(table, dict):
         raise ImproperlyConfigured(
             f"[tool.devstatic] in {path} must be a table, e.g. [tool.devstatic] then "
-            'static-url = "/static/" on the next line.'
+            'static-url = "/static/" on the next line.',
+            key=None,
         )
     return table

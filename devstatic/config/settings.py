@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeAlias, TypedDict
 from urllib.parse import urlsplit
 
+from devstatic.config.django_settings import django_values
 from devstatic.config.import_map import check_importmap
 from devstatic.config.pyproject import find_config_file, read_config_table
 from devstatic.exceptions import ImproperlyConfigured
@@ -105,26 +106,38 @@ class Settings:
     hashed_urls: bool | None = None
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
+        found = _Findings()
         set_ = object.__setattr__
-        set_(self, "static_url", _check_static_url(self.static_url, problems))
-        set_(self, "dirs", _check_dirs(self.dirs, problems))
-        set_(self, "packages", _check_names("packages", self.packages, problems, dotted=True))
-        set_(self, "finders", _check_names("finders", self.finders, problems, dotted=True))
+        set_(self, "static_url", _check_static_url(self.static_url, found.about("static_url")))
+        set_(self, "dirs", _check_dirs(self.dirs, found.about("dirs")))
+        for name in ("packages", "finders"):
+            set_(
+                self, name, _check_names(name, getattr(self, name), found.about(name), dotted=True)
+            )
         set_(
-            self, "ignore_patterns", _check_names("ignore_patterns", self.ignore_patterns, problems)
+            self,
+            "ignore_patterns",
+            _check_names("ignore_patterns", self.ignore_patterns, found.about("ignore_patterns")),
         )
-        set_(self, "storage", _check_dotted("storage", self.storage, problems))
-        set_(self, "static_root", _check_static_root(self.static_root, problems))
-        set_(self, "storage_options", _check_storage_options(self.storage_options, problems))
+        set_(self, "storage", _check_dotted("storage", self.storage, found.about("storage")))
+        set_(self, "static_root", _check_static_root(self.static_root, found.about("static_root")))
+        set_(
+            self,
+            "storage_options",
+            _check_storage_options(self.storage_options, found.about("storage_options")),
+        )
         for name in ("insecure", "follow_symlinks", "live_reload_inject"):
-            _check_bool(name, getattr(self, name), problems, optional=False)
+            _check_bool(name, getattr(self, name), found.about(name), optional=False)
         for name in ("debug", "live_reload", "hashed_urls"):
-            _check_bool(name, getattr(self, name), problems, optional=True)
-        set_(self, "importmap", check_importmap(self.importmap, problems))
-        set_(self, "allowed_hosts", check_allowed_hosts(self.allowed_hosts, problems))
-        if problems:
-            raise ImproperlyConfigured("\n".join(problems))
+            _check_bool(name, getattr(self, name), found.about(name), optional=True)
+        set_(self, "importmap", check_importmap(self.importmap, found.about("importmap")))
+        set_(
+            self,
+            "allowed_hosts",
+            check_allowed_hosts(self.allowed_hosts, found.about("allowed_hosts")),
+        )
+        if found.problems:
+            raise ImproperlyConfigured.gather(found.problems)
 
     # -- derived views -----------------------------------------------------------------
 
@@ -155,8 +168,9 @@ class Settings:
     def load(cls, path: PathLike | None = None, **overrides: Any) -> Settings:
         """Settings from ``[tool.devstatic]`` of ``path`` or of the nearest pyproject.toml.
 
-        Precedence, lowest first: defaults, the file, ``DEVSTATIC_DEBUG`` (for ``debug``),
-        keyword ``overrides``. Relative paths in the file resolve against its folder.
+        Precedence, lowest first: defaults, the file, then ``overriding_values``
+        (``DEVSTATIC_DEBUG``, keyword ``overrides``). Relative paths in the file resolve
+        against its folder.
         """
         config = Path(path) if path is not None else find_config_file()
         values: dict[str, Any] = {}
@@ -166,39 +180,40 @@ class Settings:
             table = read_config_table(config)
             values, unknown = _from_table(table, base=config.absolute().parent, source=str(config))
             spelled = {raw.replace("-", "_"): raw for raw in table}
-        env_debug = debug_from_env()
-        if env_debug is not None:
-            values["debug"] = env_debug
-        for key, value in overrides.items():
-            if key not in _FIELDS:
-                raise ImproperlyConfigured(_unknown_key_message(key, "keyword argument"))
-            if key == "debug" and value is None:
-                continue
-            values[key] = value
-            spelled.pop(key, None)
+        values.update(overriding_values(overrides))
+        # A keyword override is named as a keyword, though the file has the key too.
+        spelled = {name: raw for name, raw in spelled.items() if name not in overrides}
         # Report unknown keys together with every other problem, so that one
         # `devstatic check` shows all there is to fix.
+        unknown_problems = [(None, message) for message in unknown]
         try:
             with spelling(spelled):
                 settings = cls(**values)
         except ImproperlyConfigured as exc:
-            raise ImproperlyConfigured("\n".join([*unknown, str(exc)])) from None
-        if unknown:
-            raise ImproperlyConfigured("\n".join(unknown))
+            raise ImproperlyConfigured.gather([*unknown_problems, *exc.problems]) from None
+        if unknown_problems:
+            raise ImproperlyConfigured.gather(unknown_problems)
         return settings
 
     @classmethod
     def from_django(cls, django_settings: Any = None, **overrides: Any) -> Settings:
-        """Settings from a Django project's settings (``django.conf.settings`` by default)."""
-        from devstatic.config.django_settings import settings_from_django
+        """Settings from a Django project's settings (``django.conf.settings`` by default).
 
-        return settings_from_django(cls, django_settings, **overrides)
+        Precedence, lowest first: defaults, the Django settings (as ``django_values``
+        translates them), then ``overriding_values`` (``DEVSTATIC_DEBUG``, keyword
+        ``overrides``), as for a pyproject file. A field set above Django is not read
+        from it, so ``static_url=`` stands in for a missing ``STATIC_URL``.
+        """
+        above = overriding_values(overrides)
+        settings = cls(**{**django_values(django_settings, skip=frozenset(above)), **above})
+        if "debug" not in above:
+            # So that a refusal names DEBUG, the setting the user controls.
+            object.__setattr__(settings, DEBUG_SOURCE, "DEBUG")
+        return settings
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied (checked like a new ``Settings``)."""
-        for key in changes:
-            if key not in _FIELDS:
-                raise ImproperlyConfigured(_unknown_key_message(key, "keyword argument"))
+        _check_keywords(changes)
         changed = dataclasses.replace(self, **changes)
         source = getattr(self, DEBUG_SOURCE, None)
         if source is not None and "debug" not in changes:
@@ -234,6 +249,32 @@ class SettingsOverrides(TypedDict, total=False):
     hashed_urls: bool | None
 
 
+def overriding_values(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """What wins over a source of settings (a pyproject file, Django's settings):
+    ``DEVSTATIC_DEBUG`` for ``debug``, then the keyword ``overrides``.
+
+    A ``debug=None`` override is no override (the source, or the environment, decides);
+    an unknown keyword is an error naming the field most likely meant.
+    """
+    _check_keywords(overrides)
+    values: dict[str, Any] = {}
+    env_debug = debug_from_env()
+    if env_debug is not None:
+        values["debug"] = env_debug
+    for key, value in overrides.items():
+        if key == "debug" and value is None:
+            continue
+        values[key] = value
+    return values
+
+
+def _check_keywords(names: Iterable[str]) -> None:
+    """An error for the first keyword argument that is no ``Settings`` field."""
+    for name in names:
+        if name not in _FIELDS:
+            raise ImproperlyConfigured(_unknown_key_message(name, "keyword argument"), key=None)
+
+
 def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:
     """``DEVSTATIC_DEBUG`` as a bool, ``None`` when unset; any other value is an error."""
     raw = (os.environ if environ is None else environ).get(DEBUG_ENV)
@@ -246,7 +287,8 @@ def debug_from_env(environ: Mapping[str, str] | None = None) -> bool | None:
         return False
     raise ImproperlyConfigured(
         f"{DEBUG_ENV}={raw!r} is not a boolean. Set it to 1, true, yes or on to turn debug on, "
-        "or 0, false, no or off to turn it off."
+        "or 0, false, no or off to turn it off.",
+        key=None,
     )
 
 
@@ -305,6 +347,26 @@ def _anchor_dir(entry: Any, base: Path) -> Any:
 
 
 # -- checks: each appends one line naming the key, the value and the fix -------------------
+
+
+class _Findings:
+    """The problems of a ``Settings`` being built, each under the field it is about.
+
+    A check appends plain lines to the list ``about(field)`` gives it, so it needs to
+    know nothing of keys; ``problems`` are then ``(field, line)`` in the checks' order.
+    """
+
+    def __init__(self) -> None:
+        self._lists: list[tuple[str, list[str]]] = []
+
+    def about(self, field: str) -> list[str]:
+        lines: list[str] = []
+        self._lists.append((field, lines))
+        return lines
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        return [(field, line) for field, lines in self._lists for line in lines]
 
 
 def _check_static_url(value: Any, problems: list[str]) -> str:

@@ -66,7 +66,8 @@ def build_live_reload(
         if settings.live_reload:
             raise ImproperlyConfigured(
                 "live_reload = true needs the watchfiles package: install it with "
-                "pip install 'devstatic[live]', or set live_reload = false."
+                "pip install 'devstatic[live]', or set live_reload = false.",
+                key="live_reload",
             ) from exc
         logger.warning(
             "devstatic live reload is off: the watchfiles package is not installed "

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from devstatic.exceptions import ImproperlyConfigured
+from devstatic.exceptions import ConfigProblem, ImproperlyConfigured
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -48,14 +48,17 @@ def built_lazily(depth: int = 2) -> bool:
 class StartupRefusal:
     """The middleware's stand-in when its configuration is refused: nothing is served.
 
-    ``message`` is the ``ImproperlyConfigured`` text, which says what to change.
+    ``message`` is the ``ImproperlyConfigured`` text, which says what to change;
+    ``problems`` its problems, to raise them again with their keys.
     """
 
     message: str
+    problems: tuple[ConfigProblem, ...]
     logged: bool
 
     def refuse(self, error: ImproperlyConfigured) -> None:
         self.message = str(error)
+        self.problems = error.problems
         self.logged = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -65,7 +68,7 @@ class StartupRefusal:
                 await send({"type": "lifespan.startup.failed", "message": self.message})
             # As Starlette's router does after a failed startup: the server has the
             # message already and exits; an in-process test client raises this.
-            raise ImproperlyConfigured(self.message)
+            raise ImproperlyConfigured.gather(self.problems)
         if not self.logged:
             # The server ran no lifespan (uvicorn --lifespan off, granian --interface
             # asginl): say it once, then answer each request with the fix.

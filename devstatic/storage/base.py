@@ -36,7 +36,8 @@ class Storage:
             names = ", ".join(sorted(k.replace("_", "-") for k in options))
             raise ImproperlyConfigured(
                 f"storage-options {names} not understood by {type(self).__name__} "
-                f"(storage = {settings.storage!r}). Remove them or pick a storage that takes them."
+                f"(storage = {settings.storage!r}). Remove them or pick a storage that takes them.",
+                key="storage_options",
             )
         self.settings = settings
 
@@ -134,7 +135,8 @@ class Storage:
     def link(self, name: str, source: Path) -> None:
         """Make ``name`` a symlink to ``source`` (only where ``supports_links``)."""
         raise ImproperlyConfigured(
-            f"{type(self).__name__} cannot make links; run collectstatic without --link."
+            f"{type(self).__name__} cannot make links; run collectstatic without --link.",
+            key=None,
         )
 
     def post_process(
@@ -168,5 +170,6 @@ def get_storage(settings: Settings) -> Storage:
         return cls(settings, **dict(settings.storage_options))  # type: ignore[no-any-return]
     except TypeError as exc:
         raise ImproperlyConfigured(
-            f"storage-options do not fit {settings.storage!r}: {exc}. Check the option names."
+            f"storage-options do not fit {settings.storage!r}: {exc}. Check the option names.",
+            key="storage_options",
         ) from exc

@@ -28,7 +28,8 @@ def check_codings(codings: Iterable[str]) -> tuple[str, ...]:
         if coding not in SUFFIXES:
             raise ImproperlyConfigured(
                 f"storage-options compress entry {coding!r} is not known: write "
-                'compress = ["br", "gz"] (or either one).'
+                'compress = ["br", "gz"] (or either one).',
+                key="storage_options.compress",
             )
         if coding == "br":
             try:
@@ -36,7 +37,8 @@ def check_codings(codings: Iterable[str]) -> tuple[str, ...]:
             except ImportError as exc:
                 raise ImproperlyConfigured(
                     'storage-options compress = ["br"] needs the brotli package: '
-                    "pip install 'devstatic[brotli]', or drop \"br\"."
+                    "pip install 'devstatic[brotli]', or drop \"br\".",
+                    key="storage_options.compress",
                 ) from exc
         out.append(coding)
     return tuple(dict.fromkeys(out))

@@ -69,7 +69,8 @@ def _bool_option(value: Any, key: str) -> bool:
     """A true/false storage option; ``"false"`` (a string) would be truthy, so refuse it."""
     if not isinstance(value, bool):
         raise ImproperlyConfigured(
-            f"storage-options {key} must be true or false (without quotes), not {value!r}."
+            f"storage-options {key} must be true or false (without quotes), not {value!r}.",
+            key="storage_options." + key.replace("-", "_"),
         )
     return value
 
@@ -80,7 +81,8 @@ def js_imports_mode(value: Any) -> bool | str:
     if isinstance(value, bool) or value == IMPORTMAP:
         return value  # type: ignore[no-any-return]
     raise ImproperlyConfigured(
-        f'storage-options js-imports must be true, false or "importmap", not {value!r}.'
+        f'storage-options js-imports must be true, false or "importmap", not {value!r}.',
+        key="storage_options.js_imports",
     )
 
 
@@ -90,7 +92,8 @@ def integrity_algorithm(value: Any) -> str | None:
         return value  # type: ignore[no-any-return]
     raise ImproperlyConfigured(
         f'storage-options integrity must be one of "sha256", "sha384", "sha512" '
-        f"(browsers accept no other), not {value!r}."
+        f"(browsers accept no other), not {value!r}.",
+        key="storage_options.integrity",
     )
 
 
@@ -101,11 +104,13 @@ def pre_hashed_pattern(value: Any) -> re.Pattern[str] | None:
     if not isinstance(value, str) or not value:
         raise ImproperlyConfigured(
             "storage-options pre-hashed must be a regular expression (a string) searched "
-            f"in file names, e.g. {PROPSHAFT_PRE_HASHED!r}, or false, not {value!r}."
+            f"in file names, e.g. {PROPSHAFT_PRE_HASHED!r}, or false, not {value!r}.",
+            key="storage_options.pre_hashed",
         )
     try:
         return re.compile(value)
     except re.error as exc:
         raise ImproperlyConfigured(
-            f"storage-options pre-hashed {value!r} is not a valid regular expression ({exc})."
+            f"storage-options pre-hashed {value!r} is not a valid regular expression ({exc}).",
+            key="storage_options.pre_hashed",
         ) from None

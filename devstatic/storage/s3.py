@@ -93,7 +93,8 @@ def _md5_of_bytes(data: bytes) -> bytes:
 def _option_str(name: str, value: Any, example: str) -> str:
     if not isinstance(value, str):
         raise ImproperlyConfigured(
-            f"storage-options.{name} must be a string such as {example!r}, not {value!r}."
+            f"storage-options.{name} must be a string such as {example!r}, not {value!r}.",
+            key="storage_options." + name.replace("-", "_"),
         )
     return value
 
@@ -122,7 +123,8 @@ class S3Storage(Storage):
         if bucket is None or bucket == "":
             raise ImproperlyConfigured(
                 f"storage-options.bucket is required by {type(self).__name__}: add "
-                'bucket = "my-static-bucket" under [tool.devstatic.storage-options].'
+                'bucket = "my-static-bucket" under [tool.devstatic.storage-options].',
+                key="storage_options.bucket",
             )
         self.bucket = _option_str("bucket", bucket, "my-static-bucket")
         self.prefix = _option_str("prefix", prefix, "static").strip("/")
@@ -136,13 +138,15 @@ class S3Storage(Storage):
         ):
             raise ImproperlyConfigured(
                 f"storage-options.endpoint-url must start with http:// or https://, "
-                f"not {self.endpoint_url!r}."
+                f"not {self.endpoint_url!r}.",
+                key="storage_options.endpoint_url",
             )
         self.region = None if region is None else _option_str("region", region, "eu-west-1")
         if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
             raise ImproperlyConfigured(
                 f"storage-options.max-workers must be a positive whole number such as 8, "
-                f"not {max_workers!r}."
+                f"not {max_workers!r}.",
+                key="storage_options.max_workers",
             )
         self.max_workers = max_workers
         self._client: S3Client | None = None
@@ -178,7 +182,8 @@ class S3Storage(Storage):
             from botocore.config import Config
         except ImportError as exc:
             raise ImproperlyConfigured(
-                f"{type(self).__name__} needs boto3: pip install 'devstatic[s3]'."
+                f"{type(self).__name__} needs boto3: pip install 'devstatic[s3]'.",
+                key="storage",
             ) from exc
         config = Config(
             retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},

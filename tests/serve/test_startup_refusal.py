@@ -92,6 +92,13 @@ async def test_a_refusal_under_add_middleware_fails_the_lifespan_startup_with_th
     assert str(raised) == expected
 
 
+async def test_the_error_raised_after_a_failed_startup_keeps_its_keys() -> None:
+    _, raised = await lifespan_startup(starlette_app(static_url="static", packages="x", debug=True))
+    assert isinstance(raised, ImproperlyConfigured)
+    assert raised.key == "static_url"
+    assert [key for key, _ in raised.problems] == ["static_url", "packages"]
+
+
 async def test_the_middleware_list_of_the_constructor_fails_the_startup_too() -> None:
     app = Starlette(routes=[Route("/", home)], middleware=[Middleware(StaticFilesMiddleware)])
     sent, raised = await lifespan_startup(app)
