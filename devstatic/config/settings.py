@@ -5,15 +5,25 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeAlias, TypedDict
 from urllib.parse import urlsplit
 
 from devstatic.config.django_settings import django_values
+from devstatic.config.field_checks import (
+    Findings,
+    check_bool,
+    check_dirs,
+    check_dotted,
+    check_names,
+    check_static_root,
+    check_static_url,
+    check_storage_options,
+    spelling,
+)
 from devstatic.config.import_map import check_importmap
 from devstatic.config.pyproject import find_config_file, read_config_table
 from devstatic.exceptions import ImproperlyConfigured
@@ -56,25 +66,10 @@ KEY_ALIASES: dict[str, str] = {
     "apps": "packages",
 }
 
-#: Settings fields named as the source of the values spelled them (``static-url`` for
-#: ``[tool.devstatic]``); a field not listed is named as its keyword (``static_url``).
-_spelled: ContextVar[Mapping[str, str] | None] = ContextVar("devstatic_spelled", default=None)
-
-
-@contextmanager
-def spelling(spelled: Mapping[str, str]) -> Iterator[None]:
-    """Within this block, messages about field ``f`` name it ``spelled[f]``."""
-    token = _spelled.set(spelled)
-    try:
-        yield
-    finally:
-        _spelled.reset(token)
-
-
-def _key(name: str) -> str:
-    """How the user wrote the key ``name`` (its TOML spelling when it came from the file)."""
-    return (_spelled.get() or {}).get(name, name)
-
+_REQUIRED_BOOLS = ("insecure", "follow_symlinks", "live_reload_inject")
+#: ``None`` is "not set": debug then comes from elsewhere, live reload and hashed URLs
+#: follow debug and the storage.
+_OPTIONAL_BOOLS = ("debug", "live_reload", "hashed_urls")
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -106,36 +101,9 @@ class Settings:
     hashed_urls: bool | None = None
 
     def __post_init__(self) -> None:
-        found = _Findings()
-        set_ = object.__setattr__
-        set_(self, "static_url", _check_static_url(self.static_url, found.about("static_url")))
-        set_(self, "dirs", _check_dirs(self.dirs, found.about("dirs")))
-        for name in ("packages", "finders"):
-            set_(
-                self, name, _check_names(name, getattr(self, name), found.about(name), dotted=True)
-            )
-        set_(
-            self,
-            "ignore_patterns",
-            _check_names("ignore_patterns", self.ignore_patterns, found.about("ignore_patterns")),
-        )
-        set_(self, "storage", _check_dotted("storage", self.storage, found.about("storage")))
-        set_(self, "static_root", _check_static_root(self.static_root, found.about("static_root")))
-        set_(
-            self,
-            "storage_options",
-            _check_storage_options(self.storage_options, found.about("storage_options")),
-        )
-        for name in ("insecure", "follow_symlinks", "live_reload_inject"):
-            _check_bool(name, getattr(self, name), found.about(name), optional=False)
-        for name in ("debug", "live_reload", "hashed_urls"):
-            _check_bool(name, getattr(self, name), found.about(name), optional=True)
-        set_(self, "importmap", check_importmap(self.importmap, found.about("importmap")))
-        set_(
-            self,
-            "allowed_hosts",
-            check_allowed_hosts(self.allowed_hosts, found.about("allowed_hosts")),
-        )
+        found = Findings()
+        for name, check in _CHECKS.items():
+            object.__setattr__(self, name, check(getattr(self, name), found.about(name)))
         if found.problems:
             raise ImproperlyConfigured.gather(found.problems)
 
@@ -222,6 +190,23 @@ class Settings:
 
 
 _FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
+
+#: Each field's check, which returns the value normalised (paths absolute, lists as
+#: tuples); in this order, so that the problems are listed in it.
+_CHECKS: dict[str, Callable[[Any, list[str]], Any]] = {
+    "static_url": check_static_url,
+    "dirs": check_dirs,
+    "packages": partial(check_names, "packages", dotted=True),
+    "finders": partial(check_names, "finders", dotted=True),
+    "ignore_patterns": partial(check_names, "ignore_patterns"),
+    "storage": partial(check_dotted, "storage", example=DEFAULT_STORAGE),
+    "static_root": check_static_root,
+    "storage_options": check_storage_options,
+    **{name: partial(check_bool, name, optional=False) for name in _REQUIRED_BOOLS},
+    **{name: partial(check_bool, name, optional=True) for name in _OPTIONAL_BOOLS},
+    "importmap": check_importmap,
+    "allowed_hosts": check_allowed_hosts,
+}
 
 
 class SettingsOverrides(TypedDict, total=False):
@@ -344,158 +329,3 @@ def _anchor_dir(entry: Any, base: Path) -> Any:
     if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str):
         return [entry[0], base / entry[1]]
     return entry
-
-
-# -- checks: each appends one line naming the key, the value and the fix -------------------
-
-
-class _Findings:
-    """The problems of a ``Settings`` being built, each under the field it is about.
-
-    A check appends plain lines to the list ``about(field)`` gives it, so it needs to
-    know nothing of keys; ``problems`` are then ``(field, line)`` in the checks' order.
-    """
-
-    def __init__(self) -> None:
-        self._lists: list[tuple[str, list[str]]] = []
-
-    def about(self, field: str) -> list[str]:
-        lines: list[str] = []
-        self._lists.append((field, lines))
-        return lines
-
-    @property
-    def problems(self) -> list[tuple[str, str]]:
-        return [(field, line) for field, lines in self._lists for line in lines]
-
-
-def _check_static_url(value: Any, problems: list[str]) -> str:
-    key = _key("static_url")
-    if not isinstance(value, str) or not value:
-        problems.append(f"{key} must be a non-empty string such as '/static/', not {value!r}.")
-        return "/static/"
-    parts = urlsplit(value)
-    if parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc):
-        problems.append(
-            f"{key} {value!r} is not a path or an http(s) URL: write '/static/' or "
-            "'https://cdn.example.com/static/'."
-        )
-    elif parts.query or parts.fragment:
-        problems.append(f"{key} {value!r} must not have a query or fragment.")
-    else:
-        # One fix that is right as a whole: 'static' needs both slashes, '/static/'.
-        starts = bool(parts.scheme) or value.startswith("/")
-        ends = value.endswith("/")
-        fixed = ("" if starts else "/") + value + ("" if ends else "/")
-        if not starts and not ends:
-            problems.append(f"{key} {value!r} must start and end with '/': write {fixed!r}.")
-        elif not starts:
-            problems.append(f"{key} {value!r} must start with '/': write {fixed!r}.")
-        elif not ends:
-            problems.append(f"{key} {value!r} must end with '/': write {fixed!r}.")
-    return value
-
-
-def _check_dirs(value: Any, problems: list[str]) -> tuple[Any, ...]:
-    if isinstance(value, (str, bytes, os.PathLike)) or not isinstance(value, Sequence):
-        problems.append(f"dirs must be a list of folders, e.g. dirs = ['static'], not {value!r}.")
-        return ()
-    out: list[Any] = []
-    for entry in value:
-        if isinstance(entry, (str, os.PathLike)) and not isinstance(entry, bytes):
-            out.append(Path(entry).absolute())
-            continue
-        if (
-            isinstance(entry, Sequence)
-            and not isinstance(entry, (str, bytes))
-            and len(entry) == 2
-            and isinstance(entry[0], str)
-            and isinstance(entry[1], (str, os.PathLike))
-        ):
-            prefix = entry[0]
-            if not prefix or prefix.startswith("/") or prefix.endswith("/") or "\\" in prefix:
-                fixed = prefix.strip("/") or "vendor"
-                problems.append(
-                    f"dirs prefix {prefix!r} (for {str(entry[1])!r}) must be a relative path "
-                    f"without a slash at either end: write [{fixed!r}, {str(entry[1])!r}]."
-                )
-            elif any(part in ("", ".", "..") for part in prefix.split("/")):
-                problems.append(f"dirs prefix {prefix!r} must not contain '.', '..' or '//'.")
-            out.append((prefix, Path(entry[1]).absolute()))
-            continue
-        problems.append(
-            f"dirs entry {entry!r} is neither a folder path nor a [prefix, path] pair: "
-            "write 'static' or ['vendor', 'node_modules/x/dist']."
-        )
-    return tuple(out)
-
-
-def _check_names(
-    key: str, value: Any, problems: list[str], *, dotted: bool = False
-) -> tuple[str, ...]:
-    key = _key(key)
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        problems.append(
-            f"{key} must be a list of strings, e.g. {key} = [{value!r}], not {value!r}."
-        )
-        return ()
-    out: list[str] = []
-    for item in value:
-        if not isinstance(item, str) or not item:
-            problems.append(f"{key} entry {item!r} must be a non-empty string.")
-        elif dotted and not _is_dotted(item):
-            problems.append(
-                f"{key} entry {item!r} is not a dotted Python name such as 'myapp.blog'."
-            )
-        else:
-            out.append(item)
-    return tuple(out)
-
-
-def _check_dotted(key: str, value: Any, problems: list[str]) -> str:
-    key = _key(key)
-    if not isinstance(value, str) or not _is_dotted(value) or "." not in value:
-        problems.append(
-            f"{key} must be the dotted path of a class, such as {DEFAULT_STORAGE!r}, not {value!r}."
-        )
-        return DEFAULT_STORAGE
-    return value
-
-
-def _is_dotted(name: str) -> bool:
-    return all(part.isidentifier() for part in name.split("."))
-
-
-def _check_static_root(value: Any, problems: list[str]) -> Path | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes) and str(value):
-        return Path(value).absolute()
-    key = _key("static_root")
-    problems.append(f"{key} must be a folder path such as 'staticfiles', not {value!r}.")
-    return None
-
-
-def _check_storage_options(value: Any, problems: list[str]) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        problems.append(
-            f"{_key('storage_options')} must be a table, e.g. [tool.devstatic.storage-options], "
-            f"not {value!r}."
-        )
-        return {}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        if not isinstance(key, str) or not key.replace("-", "_").isidentifier():
-            problems.append(f"{_key('storage_options')} key {key!r} is not a valid option name.")
-            continue
-        out[key.replace("-", "_")] = item
-    return out
-
-
-def _check_bool(key: str, value: Any, problems: list[str], *, optional: bool) -> None:
-    if value is None and optional:
-        return
-    key = _key(key)
-    if not isinstance(value, bool):
-        allowed = "true, false or leave it unset" if optional else "true or false"
-        problems.append(f"{key} must be {allowed}, not {value!r}.")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -146,3 +147,9 @@ def test_gather_needs_a_problem_and_keeps_them_in_order() -> None:
         ImproperlyConfigured.gather([])
     error = ImproperlyConfigured.gather([("dirs", "a"), (None, "b")])
     assert (str(error), error.key, error.problems) == ("a\nb", "dirs", (("dirs", "a"), (None, "b")))
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Settings)])
+def test_every_field_is_checked_and_its_problem_keyed(name: str) -> None:
+    error = raised(Settings, **{name: object()})
+    assert [key for key, _ in error.problems] == [name]
