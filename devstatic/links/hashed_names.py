@@ -30,10 +30,9 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote, urlsplit
 
-from devstatic.config.plugins import import_class
 from devstatic.config.settings import Settings
 from devstatic.finders import BaseFinder, Candidate, examine_candidate, get_finders
 from devstatic.manifest.hashing import HASH_LENGTH, file_hash, hashed_name
@@ -41,7 +40,7 @@ from devstatic.manifest.process import MaxPassesExceededError, post_process_cont
 from devstatic.manifest.references import referenced_locations
 from devstatic.manifest.rewrite import MissingReferenceError, is_adjustable
 from devstatic.serve.resolver import RACY_NS, Version, version_of
-from devstatic.storage.base import Storage
+from devstatic.storage.base import storage_class
 from devstatic.storage.manifest_options import ManifestOptions
 
 logger = logging.getLogger("devstatic")
@@ -497,17 +496,13 @@ def _fresh(error: HashedNameError | MissingReferenceError) -> ValueError:
 # -- configuration -----------------------------------------------------------------------
 
 
-def _storage_class(settings: Settings) -> type[Any]:
-    return import_class(settings.storage, key="storage", base=Storage)
-
-
 def hashed_urls_enabled(settings: Settings) -> bool:
     """``hashed_urls`` when set; else whether the configured storage keeps a manifest."""
     if settings.hashed_urls is not None:
         return settings.hashed_urls
     from devstatic.storage.manifest import ManifestFilesMixin
 
-    return issubclass(_storage_class(settings), ManifestFilesMixin)
+    return issubclass(storage_class(settings), ManifestFilesMixin)
 
 
 def _options(settings: Settings) -> ManifestOptions:

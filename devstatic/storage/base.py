@@ -161,13 +161,19 @@ class Storage:
         return self.settings.static_url + quote(name)
 
 
-def get_storage(settings: Settings) -> Storage:
-    """The configured storage, built with ``storage_options`` (errors name the key)."""
+def storage_class(settings: Settings) -> type[Storage]:
+    """The configured storage's class, imported by its dotted path and checked to be a
+    ``Storage`` (an error names the ``storage`` key)."""
     from devstatic.config.plugins import import_class
 
-    cls = import_class(settings.storage, key="storage", base=Storage)
+    return import_class(settings.storage, key="storage", base=Storage)
+
+
+def get_storage(settings: Settings) -> Storage:
+    """The configured storage, built with ``storage_options`` (errors name the key)."""
+    cls = storage_class(settings)
     try:
-        return cls(settings, **dict(settings.storage_options))  # type: ignore[no-any-return]
+        return cls(settings, **dict(settings.storage_options))
     except TypeError as exc:
         raise ImproperlyConfigured(
             f"storage-options do not fit {settings.storage!r}: {exc}. Check the option names.",

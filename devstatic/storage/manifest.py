@@ -28,7 +28,7 @@ from devstatic.manifest.process import (
     post_process_contents,
 )
 from devstatic.storage import manifest_history
-from devstatic.storage.base import Storage
+from devstatic.storage.base import Storage, storage_class
 from devstatic.storage.compress import check_codings, siblings
 from devstatic.storage.filesystem import FileSystemStorage
 from devstatic.storage.manifest_options import ManifestOptions
@@ -236,10 +236,6 @@ def pre_hashed_pattern_of(settings: Settings) -> re.Pattern[str] | None:
     Such names never change, so production caches them as long as hashed ones (the nginx
     block, the S3 objects' ``Cache-Control``). A plain storage recognises none.
     """
-    from devstatic.config.plugins import import_class
-
-    if not issubclass(
-        import_class(settings.storage, key="storage", base=Storage), ManifestFilesMixin
-    ):
+    if not issubclass(storage_class(settings), ManifestFilesMixin):
         return None
     return ManifestOptions.of(settings.storage_options).pre_hashed
