@@ -21,13 +21,14 @@ class ImproperlyConfigured(Exception):
     editor, a framework's settings page) need not read it out of the message:
 
     - a ``Settings`` field by its Python name (``"static_url"``), also when the user
-      wrote the TOML spelling (``static-url``) or Django's name (``STATIC_URL``);
+      wrote the TOML spelling (``static-url``) or Django's name (``STATIC_URL``); the
+      debug refusal is ``"debug"``;
     - a storage option as ``"storage_options.NAME"``, ``NAME`` as the storage receives
       it (``"storage_options.manifest_strict"`` for ``manifest-strict``); a mistake about
       the options as a whole (a name no storage takes) is ``"storage_options"``;
     - ``None`` for an error about no single field: an unknown key (the message names
-      it), a file that is not TOML, ``DEVSTATIC_DEBUG``, a command-line flag, the debug
-      refusal.
+      it), a config file that is missing or not TOML, ``DEVSTATIC_DEBUG``, a
+      command-line flag (``--link``), Django not installed or not configured.
 
     Settings validation reports every problem at once, one line each: ``problems`` holds
     them all as ``(key, message)`` pairs in the order of the lines, and ``key`` is then
