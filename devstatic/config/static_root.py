@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from devstatic.disk.within import is_at_or_below
+
 
 def static_root_in_dirs(root: Path, folders: Iterable[Path]) -> str | None:
     """Why ``root`` cannot be ``static_root`` beside the ``dirs`` ``folders``, or ``None``.
@@ -23,7 +25,7 @@ def static_root_in_dirs(root: Path, folders: Iterable[Path]) -> str | None:
     real_root = os.path.realpath(root)
     for folder in folders:
         real_dir = os.path.realpath(folder)
-        if real_root == real_dir or real_root.startswith(real_dir.rstrip(os.sep) + os.sep):
+        if is_at_or_below(real_root, real_dir):
             where = "is" if real_root == real_dir else "is inside"
             return (
                 f"'{root}' {where} the dirs folder '{folder}': collected files would be "
