@@ -59,6 +59,7 @@ def find_problems(
         problems += _storage_problems(settings)
     if good_finders:
         usable = settings.replace(packages=good_packages, finders=good_finders)
+        problems += _importmap_problems(usable)
         problems += _duplicate_problems(usable, problems, file_limit)
     return sorted(problems, key=lambda p: p.level != "error")
 
@@ -204,6 +205,40 @@ def _storage_problems(settings: Settings) -> list[Problem]:
         ]
     built.close()
     return []
+
+
+def _importmap_problems(settings: Settings) -> list[Problem]:
+    """An error per import-map entry or preload naming a file no finder finds: the page
+    rendering ``importmap()`` would fail with it, in development and in production."""
+    from devstatic.config.import_map import is_url
+    from devstatic.finders import get_finders
+
+    table = settings.importmap
+    named: list[tuple[str, str]] = [
+        (f"imports {specifier!r} = {path!r}", path)
+        for specifier, path in table.get("imports", {}).items()
+    ]
+    for prefix, imports in table.get("scopes", {}).items():
+        named += [
+            (f"scopes {prefix!r} {specifier!r} = {path!r}", path)
+            for specifier, path in imports.items()
+        ]
+    named += [(f"preload {path!r}", path) for path in table.get("preload", ())]
+    wanted = [(what, path) for what, path in named if not is_url(path) and not path.endswith("/")]
+    if not wanted:
+        return []
+    finders = get_finders(settings)
+    return [
+        Problem(
+            "error",
+            "importmap",
+            path,
+            f"{what}: no static file {path!r} in the finders' locations. Add the file or "
+            "fix [tool.devstatic.importmap].",
+        )
+        for what, path in wanted
+        if not any(finder.find(path) is not None for finder in finders)
+    ]
 
 
 def _duplicate_problems(

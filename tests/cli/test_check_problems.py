@@ -189,3 +189,32 @@ def test_startup_scan_lists_a_bounded_number_of_files(tmp_path) -> None:
     assert len([p for p in everything if p.level == "warning"]) == 30
     # The first 30 files listed are a/'s: no name has been seen twice yet.
     assert find_problems(settings, storage=False, file_limit=30) == []
+
+
+def test_check_names_every_import_map_entry_and_preload_no_finder_finds(
+    project: Project, cli
+) -> None:
+    project.configure(
+        'dirs = ["static"]\n'
+        "[tool.devstatic.importmap]\n"
+        'preload = ["js/app.js", "js/nope.js"]\n'
+        "[tool.devstatic.importmap.imports]\n"
+        'lit = "vendor/lit.js"\n'
+        'app = "js/app.js"\n'
+        '"app/" = "js/"\n'
+        'cdn = "https://cdn.example.com/x.js"\n'
+        "[tool.devstatic.importmap.scopes.'/static/legacy/']\n"
+        'lit = "vendor/lit-2.js"\n'
+    )
+    result = cli("check")
+    assert result.code == 1
+    assert result.out == (
+        "error: importmap: imports 'lit' = 'vendor/lit.js': no static file 'vendor/lit.js' in "
+        "the finders' locations. Add the file or fix [tool.devstatic.importmap].\n"
+        "error: importmap: scopes '/static/legacy/' 'lit' = 'vendor/lit-2.js': no static file "
+        "'vendor/lit-2.js' in the finders' locations. Add the file or fix "
+        "[tool.devstatic.importmap].\n"
+        "error: importmap: preload 'js/nope.js': no static file 'js/nope.js' in the finders' "
+        "locations. Add the file or fix [tool.devstatic.importmap].\n"
+        "System check identified 3 issues.\n"
+    )
