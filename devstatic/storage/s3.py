@@ -43,6 +43,7 @@ from devstatic.storage.object_headers import (
     sibling_original,
     unhashed,
 )
+from devstatic.storage.s3_listing import list_tree, use_fast_timestamps
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -179,6 +180,7 @@ class S3Storage(Storage):
     def _make_client(self) -> S3Client:
         try:
             import boto3
+            import botocore.session
             from botocore.config import Config
         except ImportError as exc:
             raise ImproperlyConfigured(
@@ -193,7 +195,9 @@ class S3Storage(Storage):
             # Custom endpoints (MinIO, moto, Ceph) rarely resolve bucket subdomains.
             s3={"addressing_style": "path"} if self.endpoint_url else {},
         )
-        session = boto3.session.Session()
+        core = botocore.session.get_session()
+        use_fast_timestamps(core)  # a listing's dates, parsed without dateutil
+        session = boto3.session.Session(botocore_session=core)
         return session.client(
             "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=config
         )
@@ -312,13 +316,11 @@ class S3Storage(Storage):
         start = f"{self.prefix}/" if self.prefix else ""
 
         def list_all() -> dict[str, float]:
-            paginator = self.client.get_paginator("list_objects_v2")
             times: dict[str, float] = {}
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=start):
-                for item in page.get("Contents", []):
-                    key = item["Key"]
-                    if not key.endswith("/"):
-                        times[key[len(start) :]] = item["LastModified"].timestamp()
+            for item in list_tree(self.client, self.bucket, start, workers=self.max_workers):
+                key = item["Key"]
+                if not key.endswith("/"):
+                    times[key[len(start) :]] = item["LastModified"].timestamp()
             return times
 
         return self._call(list_all)
@@ -352,13 +354,11 @@ class S3Storage(Storage):
         start = f"{self.prefix}/" if self.prefix else ""
 
         def list_all() -> dict[str, str]:
-            paginator = self.client.get_paginator("list_objects_v2")
             names: dict[str, str] = {}
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=start):
-                for item in page.get("Contents", []):
-                    key = item["Key"]
-                    if not key.endswith("/"):
-                        names[key[len(start) :]] = str(item.get("ETag", "")).strip('"')
+            for item in list_tree(self.client, self.bucket, start, workers=self.max_workers):
+                key = item["Key"]
+                if not key.endswith("/"):
+                    names[key[len(start) :]] = str(item.get("ETag", "")).strip('"')
             return names
 
         return self._call(list_all)

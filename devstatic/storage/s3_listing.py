@@ -1,0 +1,147 @@
+"""Listing a prefix of a bucket in parallel, and parsing the listing cheaply.
+
+S3 lists a prefix page by page, 1,000 keys a page, and each page needs the previous
+page's continuation token: a 10,000-object prefix is ten round trips in a row. A rerun
+of ``collectstatic`` decides everything from one listing, so that chain is most of its
+time. When the first page is not the last, one delimited listing finds the prefix's
+top-level folders, and each folder is listed on its own thread (its pages still in a
+row). The first page is kept: the folders are listed from where it stopped. A prefix
+that fits one page costs one request, as before; one huge folder is listed in a row.
+
+Parsing is the other cost: botocore parses every ``LastModified`` with dateutil, a
+fraction of a millisecond each, longer than the rest of the listing's parsing on the
+client. ``parse_timestamp`` reads S3's ISO 8601 form with the standard library.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["Listing", "list_tree", "parse_timestamp", "plan_rest"]
+
+#: One object of a listing as boto3 gives it (``Key``, ``ETag``, ``LastModified`` ...).
+Item = Mapping[str, Any]
+
+DELIMITER = "/"
+
+
+def parse_timestamp(value: Any) -> datetime.datetime:
+    """botocore's ``timestamp_parser``: ISO 8601 (listings) by the standard library,
+    anything else (``Last-Modified`` headers, epoch numbers) by botocore's own parser."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
+    from botocore.utils import parse_timestamp as botocore_parse_timestamp
+
+    return botocore_parse_timestamp(value)
+
+
+def use_fast_timestamps(botocore_session: Any) -> None:
+    """Make clients of ``botocore_session`` parse timestamps with ``parse_timestamp``."""
+    factory = botocore_session.get_component("response_parser_factory")
+    factory.set_parser_defaults(timestamp_parser=parse_timestamp)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one listing request chain returned: objects, and folders when delimited."""
+
+    items: list[Item]
+    folders: list[str]
+
+
+@dataclass(frozen=True)
+class FolderTask:
+    """List every key under ``prefix`` that sorts after ``start_after`` (all when empty)."""
+
+    prefix: str
+    start_after: str = ""
+
+
+def plan_rest(prefix: str, last: str, top: Listing) -> tuple[list[Item], list[FolderTask]]:
+    """What is left to list under ``prefix`` once a first page stopped at key ``last``.
+
+    ``top`` is the delimited listing of ``prefix`` after ``last``. Its objects after
+    ``last`` are kept; each folder sorting after ``last`` is listed whole; the folder
+    holding ``last`` is listed from ``last`` on, whether or not the server rolled it up
+    (S3 and its imitations differ there); a folder sorting before ``last`` was listed
+    whole by the first page. Keys compare as strings: for valid UTF-8 (every S3 key)
+    that is the byte order S3 lists in.
+    """
+    rest = last[len(prefix) :]
+    own = prefix + rest.split(DELIMITER, 1)[0] + DELIMITER if DELIMITER in rest else None
+    items = [item for item in top.items if item["Key"] > last]
+    tasks = [FolderTask(own, last)] if own is not None else []
+    tasks += [FolderTask(folder) for folder in top.folders if folder > last and folder != own]
+    return items, tasks
+
+
+def list_tree(client: S3Client, bucket: str, prefix: str, *, workers: int) -> list[Item]:
+    """Every object under ``prefix``: the first page, then the rest folder by folder on
+    up to ``workers`` threads. The first failure raises (after the others stopped)."""
+    first = client.list_objects_v2(Bucket=bucket, Prefix=prefix)
+    items: list[Item] = list(first.get("Contents", []))
+    if not first.get("IsTruncated"):
+        return items
+    if not items:  # a truncated page without objects gives no key to go on from
+        return _list(client, bucket, prefix).items
+    last = str(items[-1]["Key"])
+    top = _list(client, bucket, prefix, delimiter=DELIMITER, start_after=last)
+    more, tasks = plan_rest(prefix, last, top)
+    items += more
+
+    def list_folder(task: FolderTask) -> Listing:
+        return _list(client, bucket, task.prefix, start_after=task.start_after)
+
+    for listed in _run(tasks, list_folder, workers):
+        items += listed.items
+    return items
+
+
+def _run(
+    tasks: list[FolderTask], work: Callable[[FolderTask], Listing], workers: int
+) -> Iterable[Listing]:
+    if workers <= 1 or len(tasks) <= 1:
+        return [work(task) for task in tasks]
+    with ThreadPoolExecutor(min(workers, len(tasks)), thread_name_prefix="devstatic-list") as pool:
+        futures = [pool.submit(work, task) for task in tasks]
+        try:
+            return [future.result() for future in futures]
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _list(
+    client: S3Client,
+    bucket: str,
+    prefix: str,
+    *,
+    delimiter: str = "",
+    start_after: str = "",
+) -> Listing:
+    """One chain of pages (botocore's paginator follows the continuation tokens)."""
+    options: dict[str, str] = {}
+    if delimiter:
+        options["Delimiter"] = delimiter
+    if start_after:
+        options["StartAfter"] = start_after
+    items: list[Item] = []
+    folders: list[str] = []
+    paginator = client.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=prefix, **options):  # type: ignore[arg-type]
+        items += page.get("Contents", [])
+        folders += [str(entry["Prefix"]) for entry in page.get("CommonPrefixes", [])]
+    return Listing(items, folders)
