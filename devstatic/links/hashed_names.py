@@ -39,7 +39,8 @@ from devstatic.manifest.hashing import HASH_LENGTH, file_hash, hashed_name
 from devstatic.manifest.process import MaxPassesExceededError, post_process_contents
 from devstatic.manifest.references import referenced_locations
 from devstatic.manifest.rewrite import MissingReferenceError, is_adjustable
-from devstatic.serve.resolver import RACY_NS, Version, version_of
+from devstatic.serve.representation import Version, version_of
+from devstatic.serve.resolver import RACY_NS
 from devstatic.storage.base import storage_class
 from devstatic.storage.manifest_options import ManifestOptions
 
