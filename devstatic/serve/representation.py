@@ -8,21 +8,14 @@ bytes, so this sits below all three and imports none of them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
+from devstatic.disk.versions import Version
 from devstatic.http.decide import Decision, Prepared
 from devstatic.http.encoding import negotiate_encoding
 
-__all__ = ["FileEntry", "Representation", "Version", "choose_representation", "version_of"]
-
-Version = tuple[int, int, int, int, int]
-
-
-def version_of(st: os.stat_result) -> Version:
-    """What identifies one version of a file's content, as far as ``stat`` can tell."""
-    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+__all__ = ["FileEntry", "Representation", "choose_representation"]
 
 
 @dataclass(slots=True)

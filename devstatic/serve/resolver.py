@@ -34,14 +34,13 @@ import anyio
 
 from devstatic.disk.blocking import run_blocking
 from devstatic.disk.inotify import ChangeFeed
+from devstatic.disk.versions import RACY_NS, version_of
 from devstatic.finders import BaseFinder, Candidate, examine_candidate
 from devstatic.http.encoding import SIBLINGS as SIBLINGS  # precompressed, in checking order
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for, is_compressible
-from devstatic.serve.representation import FileEntry, Representation, version_of
+from devstatic.serve.representation import FileEntry, Representation
 
-#: A file changed less than this long ago may be rewritten without a visible stat change.
-RACY_NS = 2_000_000_000
 #: Files up to this size get a content-hash ETag (stable across touch and checkout).
 HASH_LIMIT = 1024 * 1024
 #: Files up to this size are kept in memory and sent without touching the disk again.

@@ -14,8 +14,9 @@ from typing import Any, BinaryIO
 import anyio
 
 from devstatic.disk.blocking import run_blocking
+from devstatic.disk.versions import version_of
 from devstatic.http.decide import Decision, Prepared
-from devstatic.serve.representation import Representation, version_of
+from devstatic.serve.representation import Representation
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
