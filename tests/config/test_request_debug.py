@@ -17,13 +17,17 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, Router
 
 from devstatic import Settings, StaticFilesMiddleware, static
+from devstatic.exceptions import StorageError
 from devstatic.jinja import StaticExtension
 from devstatic.manifest import file_hash
+from devstatic.manifest.integrity import integrity_value
 
 CSS = b"body { color: red }\n"
 PLAIN = "/static/css/site.css"
 HASHED = f"/static/css/site.{file_hash(CSS)}.css"
 TEMPLATE = "{{ static('css/site.css') }}|{% devstatic_reload %}"
+#: ``integrity()`` in debug: computed from the source (in production: from static_root).
+SRI = "{{ integrity('css/site.css') }}"
 
 
 @pytest.fixture
@@ -52,7 +56,15 @@ def routes(settings: Settings, ran: anyio.Event | None = None) -> list[Route]:
     def page(request: Request) -> PlainTextResponse:
         return PlainTextResponse(env.from_string(TEMPLATE).render())
 
-    return [Route("/sync", sync), Route("/async", asynchronous), Route("/page", page)]
+    def sri(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(env.from_string(SRI).render())
+
+    return [
+        Route("/sync", sync),
+        Route("/async", asynchronous),
+        Route("/page", page),
+        Route("/sri", sri),
+    ]
 
 
 def client(app: Any) -> httpx.AsyncClient:
@@ -88,18 +100,24 @@ async def test_each_request_sees_its_own_apps_debug_flag(settings: Settings) -> 
         assert (await http.get("/sync")).text == PLAIN
 
 
-async def test_the_jinja_tags_see_the_requests_debug_value(settings: Settings) -> None:
+async def test_the_jinja_tags_and_integrity_see_the_requests_debug_value(
+    settings: Settings,
+) -> None:
     on = StaticFilesMiddleware(
         Starlette(debug=True, routes=routes(settings)),
         settings=settings.replace(live_reload=False),
     )
     async with client(on) as http:
         page = (await http.get("/page")).text
+        sri = (await http.get("/sri")).text
     tag = '<script src="/static/__devstatic__/reload.js"></script>'
     assert page == f"{HASHED}|{tag}"
+    assert sri == integrity_value(CSS, "sha384")
     env = jinja2.Environment(extensions=[StaticExtension], autoescape=True)
     env.devstatic_settings = settings  # type: ignore[attr-defined]
     assert env.from_string(TEMPLATE).render() == f"{PLAIN}|"
+    with pytest.raises(StorageError, match="static_root is not configured"):
+        env.from_string(SRI).render()  # production: read from static_root
 
 
 async def test_the_middlewares_resolved_debug_counts_not_only_the_apps_flag(
