@@ -13,6 +13,7 @@ import time
 
 from devstatic.http.decide import (
     ACCEPT_ENCODING,
+    Decision,
     Prepared,
     RequestInfo,
     RequestKey,
@@ -20,7 +21,7 @@ from devstatic.http.decide import (
     decide,
     reusable,
 )
-from devstatic.serve.representation import FileEntry, choose_representation
+from devstatic.serve.representation import FileEntry, Representation, choose_representation
 from devstatic.serve.resolver import Resolver
 from devstatic.serve.send import (
     FileChanged,
@@ -75,13 +76,20 @@ class FileServing:
         ``remember=False`` keeps the answer out of ``answers`` (a ``send`` that rewrites
         the body, such as live reload's injection, must not have its input replayed).
         """
-        method = key[0]
+        head = key[0] == "HEAD"
         for _attempt in range(3):
             entry = self.resolver.hit(name) or await self.resolver.resolve(name)
             if entry is None:
                 return False
+            answer = self.answer(entry, key)
             try:
-                answer = await self.send_file(send, entry, key, receive=receive, pathsend=pathsend)
+                if isinstance(answer, Prepared):
+                    await send_prepared(send, answer)
+                else:
+                    decision, rep = answer
+                    await send_decision(
+                        send, decision, rep, head=head, pathsend=pathsend, receive=receive
+                    )
             except FileChanged:
                 # Replaced between validation and open: resolve again, then describe it anew.
                 self.resolver.forget(name)
@@ -90,9 +98,9 @@ class FileServing:
                 self.resolver.forget(name)
                 return False
             except PermissionError:
-                await send_plain(send, 403, b"Forbidden\n", head=method == "HEAD")
+                await send_plain(send, 403, b"Forbidden\n", head=head)
                 return True
-            if answer is not None and raw is not None and remember:
+            if remember and raw is not None and isinstance(answer, Prepared):
                 self.remember(raw, key, entry, answer)
             return True
         return False
@@ -114,55 +122,41 @@ class FileServing:
         self.answers[raw, key] = (entry, answer)
         self._answers_bytes += size
 
-    async def send_file(
-        self,
-        send: Send,
-        entry: FileEntry,
-        key: RequestKey,
-        *,
-        receive: Receive | None = None,
-        pathsend: bool = False,
-    ) -> Prepared | None:
-        """Negotiate the representation, decide, and send it; the answer if it was whole
-        and may be sent again for the same request while the file is unchanged."""
+    def answer(
+        self, entry: FileEntry, key: RequestKey
+    ) -> Prepared | tuple[Decision, Representation]:
+        """The answer to ``key`` from ``entry`` (just found current): whole, when every
+        byte is known and it may be sent again for the same request while the file is
+        unchanged; else the decision and the representation whose file gives the body.
+
+        The same request for the same file version gets the same answer: it is decided
+        once per representation (a reload's dozens of identical conditional GETs).
+        """
         rep, coding = choose_representation(entry, key[1][ACCEPT_ENCODING])
-        # The same request for the same file version gets the same answer: decide once,
-        # per representation. The representation belongs to ``entry``, just found current.
         known = rep.decisions.get(key)
         if isinstance(known, Prepared):
-            await send_prepared(send, known)
             return known
-        request = RequestInfo.from_key(key)
         if known is not None:
-            decision = known
-        else:
-            validators = Validators(
-                size=rep.size,
-                etag=rep.etag,
-                mtime=rep.mtime,
-                last_modified=rep.last_modified,
-                content_type=entry.content_type,
-                content_encoding=coding,
-                vary=entry.vary,
-            )
-            decision = decide(request, validators, now=int(time.time()))
-            if (
-                entry.trusted
-                and reusable(request, decision)
-                and len(rep.decisions) < DECISIONS_PER_FILE
-                and sum(len(v) for v in key[1] if v is not None) <= MEMO_KEY_BYTES
-            ):
-                prepared = prepare(decision, rep, head=request.method == "HEAD")
-                rep.decisions[key] = prepared or decision
-                if prepared is not None:
-                    await send_prepared(send, prepared)
-                    return prepared
-        await send_decision(
-            send,
-            decision,
-            rep,
-            head=request.method == "HEAD",
-            pathsend=pathsend,
-            receive=receive,
+            return known, rep
+        request = RequestInfo.from_key(key)
+        validators = Validators(
+            size=rep.size,
+            etag=rep.etag,
+            mtime=rep.mtime,
+            last_modified=rep.last_modified,
+            content_type=entry.content_type,
+            content_encoding=coding,
+            vary=entry.vary,
         )
-        return None
+        decision = decide(request, validators, now=int(time.time()))
+        if (
+            entry.trusted
+            and reusable(request, decision)
+            and len(rep.decisions) < DECISIONS_PER_FILE
+            and sum(len(v) for v in key[1] if v is not None) <= MEMO_KEY_BYTES
+        ):
+            prepared = prepare(decision, rep, head=request.method == "HEAD")
+            rep.decisions[key] = prepared or decision
+            if prepared is not None:
+                return prepared
+        return decision, rep
