@@ -20,6 +20,7 @@ from typing import Any
 import anyio
 
 import devstatic.http.encoding
+import devstatic.serve.files
 import devstatic.serve.middleware
 from devstatic import Settings, StaticFilesMiddleware
 
@@ -33,16 +34,18 @@ def switches() -> dict[str, Callable[[StaticFilesMiddleware], Callable[[], None]
     """Each memo's off switch: applied to a middleware, returns how to undo it."""
 
     def answers(app: StaticFilesMiddleware) -> Callable[[], None]:
-        app._remember_answer = lambda *args: None  # type: ignore[method-assign]
-        app._answers.clear()
+        app.files.remember = lambda *args: None  # type: ignore[method-assign]
+        app.files.answers.clear()
         return lambda: None
 
-    def constant(name: str, value: int) -> Callable[[StaticFilesMiddleware], Callable[[], None]]:
+    def constant(
+        module: Any, name: str, value: int
+    ) -> Callable[[StaticFilesMiddleware], Callable[[], None]]:
         def off(app: StaticFilesMiddleware) -> Callable[[], None]:
-            old = getattr(devstatic.serve.middleware, name)
-            setattr(devstatic.serve.middleware, name, value)
+            old = getattr(module, name)
+            setattr(module, name, value)
             app._names.clear()
-            return lambda: setattr(devstatic.serve.middleware, name, old)
+            return lambda: setattr(module, name, old)
 
         return off
 
@@ -58,8 +61,8 @@ def switches() -> dict[str, Callable[[StaticFilesMiddleware], Callable[[], None]
     return {
         "all memos": lambda app: lambda: None,
         "no answer memo": answers,
-        "no decision memo": constant("DECISIONS_PER_FILE", 0),
-        "no path memo": constant("PATH_MEMO_BYTES", -1),
+        "no decision memo": constant(devstatic.serve.files, "DECISIONS_PER_FILE", 0),
+        "no path memo": constant(devstatic.serve.middleware, "PATH_MEMO_BYTES", -1),
         "no negotiation cache": negotiation,
         "no resolver cache": entries,
     }

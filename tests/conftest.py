@@ -13,6 +13,3 @@ os.environ.pop("DEVSTATIC_DEBUG", None)
 @pytest.fixture(autouse=True)
 def _no_debug_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DEVSTATIC_DEBUG", raising=False)
-    # The debug flag of the last app a middleware wrapped is process state (static()
-    # reads it); each test starts without one.
-    monkeypatch.setattr("devstatic.config.debug_guard._wrapped_app_debug", None)

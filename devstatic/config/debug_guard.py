@@ -7,6 +7,7 @@ source maps. So the middleware refuses to start unless debug is on.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from devstatic.config.settings import DEBUG_ENV, DEBUG_SOURCE, Settings, debug_from_env
@@ -47,18 +48,23 @@ def app_debug(app: Any) -> bool | None:
     return None
 
 
-#: The ``debug`` flag of the app a middleware last wrapped. ``static()`` and the Jinja
-#: tags have no app at hand; without this, ``Starlette(debug=True)`` would serve plain
-#: names while templates asked for hashed ones the dev server does not have.
-_wrapped_app_debug: bool | None = None
+#: The resolved debug value of the ``StaticFilesMiddleware`` whose app is handling the
+#: current request (``None`` outside one). ``static()`` and the Jinja tags have no app at
+#: hand; without this, ``Starlette(debug=True)`` would serve plain names while templates
+#: asked for hashed ones the dev server does not have. A context variable, not a global:
+#: each request (and what it spawns) sees its own middleware's value, so two apps in one
+#: process never see each other's, and code outside any request sees none.
+request_debug: ContextVar[bool | None] = ContextVar("devstatic_request_debug", default=None)
 
 
 def resolve_debug(settings: Settings, app: Any) -> bool:
     """Debug from the first source that sets it: settings, ``DEVSTATIC_DEBUG``, the app.
 
-    With ``app=None`` the app is the one the middleware wraps, if any.
+    With ``app=None`` (``static()``, ``importmap()``, ``integrity()``, the Jinja tags) the
+    last source is the debug value of the middleware whose app is handling the current
+    request (``request_debug``); outside any request, only settings and the environment.
     """
-    app_value = app_debug(app) if app is not None else _wrapped_app_debug
+    app_value = app_debug(app) if app is not None else request_debug.get()
     for source in (settings.debug, debug_from_env(), app_value):
         if source is not None:
             return source
@@ -67,8 +73,6 @@ def resolve_debug(settings: Settings, app: Any) -> bool:
 
 def check_debug(settings: Settings, app: Any) -> bool:
     """The resolved debug flag; raises ``ImproperlyConfigured`` when serving is refused."""
-    global _wrapped_app_debug
-    _wrapped_app_debug = app_debug(app)
     debug = resolve_debug(settings, app)
     if not debug and not settings.insecure:
         from_django = settings.debug is False and getattr(settings, DEBUG_SOURCE, None) == "DEBUG"
@@ -76,4 +80,12 @@ def check_debug(settings: Settings, app: Any) -> bool:
     return debug
 
 
-__all__ = ["DEBUG_ENV", "DJANGO_REFUSAL", "REFUSAL", "app_debug", "check_debug", "resolve_debug"]
+__all__ = [
+    "DEBUG_ENV",
+    "DJANGO_REFUSAL",
+    "REFUSAL",
+    "app_debug",
+    "check_debug",
+    "request_debug",
+    "resolve_debug",
+]

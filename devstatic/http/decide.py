@@ -153,6 +153,17 @@ class Prepared(NamedTuple):
     body: bytes
 
 
+def reusable(request: RequestInfo, decision: Decision) -> bool:
+    """Whether ``decision`` holds for the same request later, so it may be remembered:
+    not when a date header was judged against the clock, nor for multipart (each gets a
+    fresh boundary)."""
+    return (
+        request.if_modified_since is None
+        and request.if_unmodified_since is None
+        and decision.body != "multipart"
+    )
+
+
 def common_headers(v: Validators) -> list[Header]:
     """Validators and caching headers that every 200, 206 and 304 carries."""
     headers: list[Header] = [

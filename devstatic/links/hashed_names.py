@@ -12,7 +12,7 @@ Which names a run may answer for, and for how long: each name keeps the files (a
 missing names, and the folders) its own closure read, each with the ``stat`` identity it
 had; a name is reused only while every one of them is still that file, still missing,
 still a folder. A file changed so recently that the clock could hide a second write of
-the same size (see ``resolver.RACY_NS``) is re-read and compared by content instead.
+the same size (see ``devstatic.disk.versions.RACY_NS``) is re-read and compared by content instead.
 The names of a closure agree whichever of its files the run started from (they are the
 unique fixed point of "a file's hash is the hash of its rewritten bytes"), so one run
 answers for every file it processed.
@@ -34,12 +34,12 @@ from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from devstatic.config.settings import Settings
+from devstatic.disk.versions import RACY_NS, Version, version_of
 from devstatic.finders import BaseFinder, Candidate, examine_candidate, get_finders
 from devstatic.manifest.hashing import HASH_LENGTH, file_hash, hashed_name
 from devstatic.manifest.process import MaxPassesExceededError, post_process_contents
 from devstatic.manifest.references import referenced_locations
 from devstatic.manifest.rewrite import MissingReferenceError, is_adjustable
-from devstatic.serve.resolver import RACY_NS, Version, version_of
 from devstatic.storage.base import storage_class
 from devstatic.storage.manifest_options import ManifestOptions
 

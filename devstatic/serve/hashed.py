@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 from urllib.parse import quote
 
+from devstatic.config.settings import Settings
 from devstatic.disk.blocking import run_blocking
 from devstatic.http.decide import (
     ACCEPT_ENCODING,
@@ -29,6 +29,7 @@ from devstatic.http.decide import (
     RequestKey,
     Validators,
     decide,
+    reusable,
 )
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for
@@ -39,16 +40,17 @@ from devstatic.links.hashed_names import (
     names_for,
     plain_name,
 )
-from devstatic.serve.resolver import SIBLINGS, FileEntry, Representation
-from devstatic.serve.send import FileChanged, prepare, send_decision, send_prepared
-
-if TYPE_CHECKING:
-    from devstatic.serve.middleware import StaticFilesMiddleware
-
-Message = MutableMapping[str, Any]
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from devstatic.serve.representation import Representation, choose_representation
+from devstatic.serve.resolver import SIBLINGS, Resolver
+from devstatic.serve.send import (
+    FileChanged,
+    Receive,
+    Send,
+    prepare,
+    send_decision,
+    send_plain,
+    send_prepared,
+)
 
 #: What production's hashed names get from ``devstatic nginx`` and CDNs: one year, never
 #: revalidated (RFC 8246), since the name changes with the bytes.
@@ -81,17 +83,22 @@ def stale_message(requested: str, plain: str, current: str, static_url: str) -> 
 
 
 class HashedServing:
-    """The middleware's part that answers hashed names (see the module doc)."""
+    """Answers hashed names from the sources (see the module doc)."""
 
-    def __init__(self, middleware: StaticFilesMiddleware, names: HashedNames) -> None:
-        self.middleware = middleware
+    def __init__(self, names: HashedNames, resolver: Resolver, static_url: str) -> None:
         self.names = names
-        self.resolver = middleware.resolver
-        self.static_url = middleware.settings.static_url
+        self.resolver = resolver
+        self.static_url = static_url
         self._reps: dict[str, tuple[Named, Representation]] = {}
 
     async def serve(
-        self, name: str, scope: Scope, receive: Receive, send: Send, key: RequestKey
+        self,
+        name: str,
+        key: RequestKey,
+        send: Send,
+        *,
+        receive: Receive | None = None,
+        pathsend: bool = False,
     ) -> bool:
         """Answer ``name`` if it is a hashed name (current or stale); ``False`` otherwise."""
         split = plain_name(name)
@@ -106,7 +113,7 @@ class HashedServing:
             if named.hashed != name:
                 break
             try:
-                if await self._send_current(named, scope, receive, send, key):
+                if await self._send_current(named, key, send, receive, pathsend=pathsend):
                     return True
             except FileChanged:
                 continue
@@ -120,14 +127,7 @@ class HashedServing:
         if named.hashed is None:
             return False
         body = stale_message(name, plain, named.hashed, self.static_url)
-        headers = [
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(body)).encode()),
-            (b"cache-control", b"no-cache"),
-            (b"x-content-type-options", b"nosniff"),
-        ]
-        await send({"type": "http.response.start", "status": 404, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if key[0] == "HEAD" else body})
+        await send_plain(send, 404, body, head=key[0] == "HEAD")
         return True
 
     def _in_memory(self, named: Named, content: bytes) -> Representation:
@@ -167,7 +167,13 @@ class HashedServing:
         return urls
 
     async def _send_current(
-        self, named: Named, scope: Scope, receive: Receive, send: Send, key: RequestKey
+        self,
+        named: Named,
+        key: RequestKey,
+        send: Send,
+        receive: Receive | None,
+        *,
+        pathsend: bool,
     ) -> bool:
         """Send the current hashed file; ``False`` when the resolver sees another version."""
         coding: str | None = None
@@ -188,7 +194,9 @@ class HashedServing:
             entry = self.resolver.hit(named.name) or await self.resolver.resolve(named.name)
             if entry is None or entry.plain.version != named.source.version:
                 return False
-            rep, coding, vary = await self._representation(entry, key)
+            # The source's file or its precompressed sibling: the bytes are the source's own.
+            rep, coding = choose_representation(entry, key[1][ACCEPT_ENCODING])
+            vary = entry.vary
             content_type = entry.content_type
         # Only our own representations keep answers: the resolver's keep its no-cache ones.
         own = content is not None
@@ -208,7 +216,7 @@ class HashedServing:
             vary=vary,
         )
         decision = with_cache_control(decide(request, validators, now=int(time.time())), IMMUTABLE)
-        if own and _reusable(request, decision):
+        if own and reusable(request, decision):
             prepared = prepare(decision, rep, head=request.method == "HEAD")
             if prepared is not None:
                 if len(rep.decisions) < DECISIONS_PER_FILE:
@@ -220,38 +228,16 @@ class HashedServing:
             decision,
             rep,
             head=request.method == "HEAD",
-            pathsend="http.response.pathsend" in (scope.get("extensions") or ()),
+            pathsend=pathsend,
             receive=receive,
         )
         return True
-
-    async def _representation(
-        self, entry: FileEntry, key: RequestKey
-    ) -> tuple[Representation, str | None, bool]:
-        """The source's file or its precompressed sibling: the bytes are the source's own."""
-        from devstatic.serve.middleware import choose_representation
-
-        accept_encoding = key[1][ACCEPT_ENCODING]
-        if entry.vary and accept_encoding is not None:
-            rep, coding = choose_representation(entry, accept_encoding)
-        else:
-            rep, coding = entry.plain, None
-        return rep, coding, entry.vary
 
 
 def _has_sibling(named: Named) -> bool:
     """Whether the source has a ``.br``/``.gz`` sibling (then the resolver serves it)."""
     path = named.source.path
     return path is not None and any(os.path.exists(path + suffix) for _, suffix in SIBLINGS)
-
-
-def _reusable(request: RequestInfo, decision: Decision) -> bool:
-    """As the middleware's rule: not when a date was judged against the clock, nor multipart."""
-    return (
-        request.if_modified_since is None
-        and request.if_unmodified_since is None
-        and decision.body != "multipart"
-    )
 
 
 def _in_memory(named: Named, content: bytes) -> Representation:
@@ -274,12 +260,10 @@ def _in_memory(named: Named, content: bytes) -> Representation:
     )
 
 
-def build_hashed_serving(middleware: StaticFilesMiddleware) -> HashedServing | None:
-    """The middleware's hashed-name serving, when debug is on and ``hashed_urls`` too."""
-    if not middleware.debug or not hashed_urls_enabled(middleware.settings):
+def build_hashed_serving(
+    settings: Settings, resolver: Resolver, *, debug: bool
+) -> HashedServing | None:
+    """Hashed-name serving for a middleware, when debug is on and ``hashed_urls`` too."""
+    if not debug or not hashed_urls_enabled(settings):
         return None
-    serving = HashedServing(middleware, names_for(middleware.settings))
-    if middleware.live is not None:
-        watcher = middleware.live.watcher
-        watcher.publish = serving.publishing_urls(watcher.publish)
-    return serving
+    return HashedServing(names_for(settings), resolver, settings.static_url)

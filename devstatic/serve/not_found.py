@@ -6,10 +6,13 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from devstatic.disk.blocking import run_blocking
 from devstatic.finders import BaseFinder
+from devstatic.http.decide import RequestInfo, RequestKey
+from devstatic.serve.send import Send, send_plain
 from devstatic.serve.suggest import close_matches
 
-__all__ = ["close_matches", "debug_body", "wants_html"]
+__all__ = ["NotFound", "close_matches", "debug_body", "wants_html"]
 
 #: What follows a location that is not an existing folder (findstatic -v2, the 404 page).
 MISSING_MARK = "  (missing: no such folder)"
@@ -63,3 +66,27 @@ def describe_location(location: Path) -> str:
     """A location as listed to the user: a folder that is not there says so, since a
     typo in ``dirs`` otherwise looks like a folder that merely lacks the file."""
     return str(location) if location.is_dir() else f"{location}{MISSING_MARK}"
+
+
+class NotFound:
+    """The 404 answer: in debug, the locations searched and close matches; else a bare line."""
+
+    def __init__(
+        self, finders: Sequence[BaseFinder], ignore_patterns: Sequence[str], *, debug: bool
+    ) -> None:
+        self.finders = finders
+        self.ignore_patterns = ignore_patterns
+        self.debug = debug
+
+    async def send(self, send: Send, name: str, key: RequestKey) -> None:
+        """Answer 404 for ``name`` (the path as asked, relative to ``static_url``)."""
+        request = RequestInfo.from_key(key)
+        head = request.method == "HEAD"
+        if not self.debug:
+            await send_plain(send, 404, b"Not Found\n", head=head)
+            return
+        as_html = wants_html(request.accept)
+        suggestions = await run_blocking(close_matches, name, self.finders, self.ignore_patterns)
+        body = debug_body(name, self.finders, suggestions, as_html=as_html)
+        content_type = b"text/html; charset=utf-8" if as_html else b"text/plain; charset=utf-8"
+        await send_plain(send, 404, body, content_type=content_type, head=head)

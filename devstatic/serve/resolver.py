@@ -13,7 +13,7 @@ system's coarse clock could hide a second same-size write (git's "racy clean" pr
 is never trusted from the cache: it is re-read and re-hashed until it settles.
 
 One rule decides every reuse (``Resolver.current``): an entry, the decisions kept on its
-representations and the middleware's whole answers are reused only while every path
+representations and plain serving's whole answers are reused only while every path
 the lookup depended on is vouched for, by the feed or by ``stat``: the file, the
 precompressed siblings it read, the siblings and earlier candidates it found absent.
 Siblings are examined by the same function as the file (``Resolver._examine``), so they
@@ -26,8 +26,7 @@ import hashlib
 import os
 import stat as stat_module
 import time
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -35,14 +34,13 @@ import anyio
 
 from devstatic.disk.blocking import run_blocking
 from devstatic.disk.inotify import ChangeFeed
+from devstatic.disk.versions import RACY_NS, version_of
 from devstatic.finders import BaseFinder, Candidate, examine_candidate
-from devstatic.http.decide import Decision, Prepared
 from devstatic.http.encoding import SIBLINGS as SIBLINGS  # precompressed, in checking order
 from devstatic.http.httpdate import format_http_date
 from devstatic.http.mediatypes import content_type_for, is_compressible
+from devstatic.serve.representation import FileEntry, Representation
 
-#: A file changed less than this long ago may be rewritten without a visible stat change.
-RACY_NS = 2_000_000_000
 #: Files up to this size get a content-hash ETag (stable across touch and checkout).
 HASH_LIMIT = 1024 * 1024
 #: Files up to this size are kept in memory and sent without touching the disk again.
@@ -51,81 +49,8 @@ SMALL_FILE = 256 * 1024
 CONTENT_BUDGET = 64 * 1024 * 1024
 
 
-Version = tuple[int, int, int, int, int]
-
 #: ``0`` (or ``false``/``no``/``off``) validates every hit with ``stat`` instead of inotify.
 INOTIFY_ENV = "DEVSTATIC_INOTIFY"
-
-
-def version_of(st: os.stat_result) -> Version:
-    """What identifies one version of a file's content, as far as ``stat`` can tell."""
-    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-@dataclass(slots=True)
-class Representation:
-    """One file on disk as we send it: its identity, validators and (if small) its bytes."""
-
-    path: str
-    size: int
-    version: Version
-    etag: str
-    mtime: int
-    last_modified: str
-    content: bytes | None
-    settled: bool
-    #: Hard links to the file; a write through another link is reported in another folder.
-    links: int = 1
-    #: Responses already decided for this version, keyed by the middleware (see there).
-    decisions: dict[Hashable, Decision | Prepared] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class FileEntry:
-    """A resolved served path: every file it was built from and every path that must stay
-    absent. Never changed after the lookup: a change on disk makes a new entry."""
-
-    name: str
-    source: str
-    content_type: str
-    plain: Representation
-    #: Earlier candidates that were missing; one appearing means a new winner.
-    shadows: tuple[str, ...]
-    #: False when some path it depends on cannot be validated with ``stat`` (an opaque
-    #: custom finder, an earlier candidate or a sibling that exists but is refused).
-    cacheable: bool
-    compressible: bool
-    #: The usable precompressed siblings (``name.br`` / ``name.gz``) by content coding.
-    variants: Mapping[str, Representation] = field(default_factory=dict)
-    #: Siblings found absent; one appearing changes the answer.
-    absent_siblings: tuple[str, ...] = ()
-    #: Every path this entry depends on is watched by the change feed.
-    watched: bool = False
-    #: Whether responses vary on ``Accept-Encoding`` (a sibling can be sent).
-    vary: bool = field(init=False)
-    #: Reusable at all: cacheable, and every file read had settled (not racy).
-    trusted: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        # Derived once: both are read on every request.
-        object.__setattr__(self, "vary", bool(self.variants))
-        trusted = self.cacheable and all(rep.settled for rep in self.files)
-        object.__setattr__(self, "trusted", trusted)
-
-    @property
-    def files(self) -> tuple[Representation, ...]:
-        """Every file read for this entry: the file, then its siblings."""
-        return (self.plain, *self.variants.values())
-
-    @property
-    def absent(self) -> tuple[str, ...]:
-        """Every path that was missing and must stay so."""
-        return self.shadows + self.absent_siblings
-
-    @property
-    def content_bytes(self) -> int:
-        """Bytes of file content this entry keeps in memory."""
-        return sum(len(rep.content) for rep in self.files if rep.content is not None)
 
 
 class Refused(Enum):

@@ -1,4 +1,8 @@
-"""Sending a decided response: headers, then the bytes, bounded and off the event loop."""
+"""Sending a response: headers, then the bytes, bounded and off the event loop.
+
+The bottom of the serving path: it writes a ``Decision`` (with the representation it was
+decided for), a ``Prepared`` answer or a short plain-text one to the ASGI ``send``, and
+calls nothing above it."""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from typing import Any, BinaryIO
 import anyio
 
 from devstatic.disk.blocking import run_blocking
+from devstatic.disk.versions import version_of
 from devstatic.http.decide import Decision, Prepared
-from devstatic.serve.resolver import Representation, version_of
+from devstatic.serve.representation import Representation
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -81,6 +86,27 @@ async def send_prepared(send: Send, prepared: Prepared) -> None:
     headers = list(prepared.headers)
     await send({"type": "http.response.start", "status": prepared.status, "headers": headers})
     await send({"type": "http.response.body", "body": prepared.body})
+
+
+async def send_plain(
+    send: Send,
+    status: int,
+    body: bytes,
+    extra: list[tuple[bytes, bytes]] | None = None,
+    *,
+    content_type: bytes = b"text/plain; charset=utf-8",
+    head: bool = False,
+) -> None:
+    """Send a short answer of devstatic's own (403, 404, 405): never cached, never sniffed."""
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-cache"),
+        (b"x-content-type-options", b"nosniff"),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else body})
 
 
 def prepare(decision: Decision, rep: Representation, *, head: bool) -> Prepared | None:

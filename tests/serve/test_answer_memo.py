@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+import devstatic.serve.files
 import devstatic.serve.middleware
 import devstatic.serve.resolver
 from devstatic import Settings, StaticFilesMiddleware
@@ -100,24 +101,24 @@ async def test_pages_that_get_the_reload_script_are_not_kept(served) -> None:
     for _ in range(2):
         page = await client.get("/static/page.html")
         assert b"__devstatic__/reload.js" in page.content
-    assert not [key for key in app._answers if key[0] == b"/static/page.html"]
+    assert not [key for key in app.files.answers if key[0] == b"/static/page.html"]
 
 
 async def test_the_memo_is_bounded_in_entries(served, monkeypatch) -> None:
     client, app = served
-    monkeypatch.setattr(devstatic.serve.middleware, "ANSWERS", 3)
+    monkeypatch.setattr(devstatic.serve.files, "ANSWERS", 3)
     for i in range(6):
         assert (await client.get(f"/static/f{i}.css")).status_code == 200
-        assert len(app._answers) <= 3
-    assert len(app._answers) >= 1
+        assert len(app.files.answers) <= 3
+    assert len(app.files.answers) >= 1
 
 
 async def test_the_memo_is_bounded_in_bytes(served, monkeypatch) -> None:
     client, app = served
-    monkeypatch.setattr(devstatic.serve.middleware, "ANSWER_BYTES", 250)
+    monkeypatch.setattr(devstatic.serve.files, "ANSWER_BYTES", 250)
     for i in range(6):
         assert (await client.get(f"/static/f{i}.css")).status_code == 200
-        kept = sum(len(answer.body) for _entry, answer in app._answers.values())
+        kept = sum(len(answer.body) for _entry, answer in app.files.answers.values())
         assert kept <= 250
 
 
@@ -125,10 +126,10 @@ async def test_a_change_empties_the_memo_at_the_next_answer(served, root) -> Non
     client, app = served
     for i in range(3):
         await client.get(f"/static/f{i}.css")
-    assert len(app._answers) == 3
+    assert len(app.files.answers) == 3
     write(root / "f0.css", b"changed")
     assert (await client.get("/static/f0.css")).content == b"changed"
-    assert len(app._answers) == 1
+    assert len(app.files.answers) == 1
 
 
 async def test_requests_with_huge_header_values_are_answered_but_not_kept(served) -> None:
@@ -138,7 +139,7 @@ async def test_requests_with_huge_header_values_are_answered_but_not_kept(served
     for _ in range(2):
         response = await client.get("/static/f2.css", headers={"if-none-match": huge})
         assert response.status_code == 304
-    kept = [key for (_raw, key) in app._answers if key[1][1] is not None]
+    kept = [key for (_raw, key) in app.files.answers if key[1][1] is not None]
     assert kept == []
 
 

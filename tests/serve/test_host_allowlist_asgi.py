@@ -104,7 +104,7 @@ async def test_a_refused_host_is_refused_even_after_the_same_request_was_remembe
     again = await get(mw, "localhost:8000")
     assert (first.status_code, again.status_code) == (200, 200)
     # The memo would answer this path again without looking at anything else.
-    [(entry, _answer)] = mw._answers.values()
+    [(entry, _answer)] = mw.files.answers.values()
     assert mw.resolver.vouches_for(entry)
     evil = await get(mw, "attacker.test:8000")
     assert evil.status_code == 403

@@ -150,26 +150,40 @@ def test_manifest_strict_false_keeps_the_name_and_warns(
     assert "gone.png" in caplog.text
 
 
-def test_static_follows_the_wrapped_apps_debug_flag(tmp_path: Path) -> None:
-    """Starlette(debug=True) turns the dev server on, so templates must get the dev
-    server's names (plain ones with hashed_urls off), not an earlier collect's manifest."""
+async def test_static_follows_the_wrapped_apps_debug_flag(tmp_path: Path) -> None:
+    """Starlette(debug=True) turns the dev server on, so templates rendered in its requests
+    must get the dev server's names (plain ones with hashed_urls off), not an earlier
+    collect's manifest; outside any request, and in a production app's, the manifest's."""
+    import httpx
     from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
 
-    import devstatic.config.debug_guard
     from devstatic import StaticFilesMiddleware
 
     settings = settings_for(tmp_path).replace(debug=None, hashed_urls=False)
     run_collect(settings)
-    try:
-        StaticFilesMiddleware(Starlette(debug=True), settings=settings)
-        assert static("css/site.css", settings) == "/static/css/site.css"
-        assert static("css/added-later.css", settings) == "/static/css/added-later.css"
-        with pytest.raises(ImproperlyConfigured):
-            StaticFilesMiddleware(Starlette(debug=False), settings=settings)
-        assert static("css/site.css", settings).startswith("/static/css/site.")
-        assert static("css/site.css", settings) != "/static/css/site.css"
-    finally:
-        devstatic.config.debug_guard._wrapped_app_debug = None
+
+    def page(request: Request) -> PlainTextResponse:
+        name = request.query_params["name"]
+        return PlainTextResponse(static(name, settings))
+
+    async def static_in_request(app_debug: bool, name: str) -> str:
+        app = StaticFilesMiddleware(
+            Starlette(debug=app_debug, routes=[Route("/", page)]),
+            settings=settings.replace(live_reload=False, insecure=not app_debug),
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+            return (await http.get("/", params={"name": name})).text
+
+    assert await static_in_request(True, "css/site.css") == "/static/css/site.css"
+    assert await static_in_request(True, "css/added-later.css") == "/static/css/added-later.css"
+    hashed = await static_in_request(False, "css/site.css")
+    assert hashed.startswith("/static/css/site.")
+    assert hashed != "/static/css/site.css"
+    assert static("css/site.css", settings) == hashed
 
 
 def test_a_quoted_boolean_storage_option_is_a_clear_error(tmp_path: Path) -> None:

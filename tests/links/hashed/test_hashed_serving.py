@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hashed_helpers import IMMUTABLE, client_for, collected, settings_for, write_tree
+from hashed_helpers import IMMUTABLE, _ok, client_for, collected, settings_for, write_tree
 
-from devstatic import static
+from devstatic import StaticFilesMiddleware, static
 from devstatic.manifest import file_hash
 
 TREE = {
@@ -101,6 +102,28 @@ async def test_a_stale_hashed_name_gets_a_404_naming_the_current_one(tree: Path)
     assert stale_head.status_code == 404
     assert stale_head.content == b""
     assert current.content == b"export const a = 22;\n"
+
+
+async def test_a_head_of_a_stale_hashed_name_sends_no_body_bytes(tree: Path) -> None:
+    """httpx drops a HEAD's body itself: the ASGI messages show what a server is given."""
+    settings = settings_for(tree)
+    old = static("js/a.js", settings)
+    (tree / "static" / "js" / "a.js").write_text("export const a = 22;\n")
+    app = StaticFilesMiddleware(_ok, settings=settings)
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    scope = {"type": "http", "method": "HEAD", "path": old, "raw_path": old.encode(),
+             "headers": [], "query_string": b""}  # fmt: skip
+    await app(scope, receive, send)
+    assert [m["type"] for m in messages] == ["http.response.start", "http.response.body"]
+    assert messages[0]["status"] == 404
+    assert messages[1]["body"] == b""
 
 
 async def test_a_change_on_disk_is_seen_by_the_next_request(tree: Path) -> None:
