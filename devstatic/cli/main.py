@@ -1,4 +1,4 @@
-"""``devstatic`` (and ``python -m devstatic``): findstatic, collectstatic, check, nginx.
+"""``devstatic`` (and ``python -m devstatic``): findstatic, collectstatic, check, clean, nginx.
 
 Every command reads the same ``Settings`` as the middleware (``--config FILE``, else the
 nearest pyproject.toml with a ``[tool.devstatic]`` table). Exit statuses a script can
