@@ -31,6 +31,7 @@ __all__ = [
     "FileSystemFinder",
     "Location",
     "PackageFinder",
+    "describe_location",
     "examine_candidate",
     "find",
     "find_all",
@@ -316,3 +317,13 @@ def find(path: str, settings: Settings) -> Path | None:
 def find_all(path: str, settings: Settings) -> list[Path]:
     """Every file for ``path`` across all finders, in search order (``findstatic``)."""
     return [match for finder in get_finders(settings) for match in finder.find_all(path)]
+
+
+#: What follows a location that is not an existing folder (findstatic -v2, the 404 page).
+MISSING_MARK = "  (missing: no such folder)"
+
+
+def describe_location(location: Path) -> str:
+    """A location as listed to the user: a folder that is not there says so, since a
+    typo in ``dirs`` otherwise looks like a folder that merely lacks the file."""
+    return str(location) if location.is_dir() else f"{location}{MISSING_MARK}"

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 
 from devstatic.config.settings import Settings
-from devstatic.finders import BaseFinder, get_finders
-from devstatic.serve.not_found import describe_location
+from devstatic.finders import BaseFinder, describe_location, get_finders
 
 HELP = "Find the absolute paths of the given static files."
 

@@ -13,7 +13,6 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -93,7 +92,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType | str]
         description="Django's staticfiles workflow for any ASGI app.",
     )
     add_config_argument(parser, None)
-    parser.add_argument("--version", action="version", version=f"devstatic {installed_version()}")
+    parser.add_argument("--version", action=VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType | str] = {}
     for name, dotted in COMMANDS.items():
@@ -146,8 +145,28 @@ def add_noinput_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed version, read only when asked for (reading package
+    metadata costs every other command ~40 ms of imports)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(f"devstatic {installed_version()}")  # on stdout, as argparse's own action
+        parser.exit()
+
+
 def installed_version() -> str:
     """devstatic's version as installed (the wheel's metadata), for ``--version``."""
+    from importlib import metadata
+
     try:
         return metadata.version("devstatic")
     except metadata.PackageNotFoundError:  # run from a source tree that is not installed

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 
 from devstatic.disk.blocking import run_blocking
-from devstatic.finders import BaseFinder
+from devstatic.finders import BaseFinder, describe_location
 from devstatic.http.decide import RequestInfo, RequestKey
 from devstatic.serve.send import Send, send_plain
 from devstatic.serve.suggest import close_matches
 
 __all__ = ["NotFound", "close_matches", "debug_body", "wants_html"]
-
-#: What follows a location that is not an existing folder (findstatic -v2, the 404 page).
-MISSING_MARK = "  (missing: no such folder)"
 
 
 def wants_html(accept: str | None) -> bool:
@@ -60,12 +56,6 @@ def debug_body(
         "<body><h1>404 Not Found</h1><pre>" + html.escape(text) + "</pre></body></html>\n"
     )
     return page.encode()
-
-
-def describe_location(location: Path) -> str:
-    """A location as listed to the user: a folder that is not there says so, since a
-    typo in ``dirs`` otherwise looks like a folder that merely lacks the file."""
-    return str(location) if location.is_dir() else f"{location}{MISSING_MARK}"
 
 
 class NotFound:
