@@ -111,6 +111,18 @@ def _clean(base: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def compile_bytecode() -> None:
+    """Compile devstatic's modules once, as pip does when it installs a wheel (Django's
+    were, in site-packages). Without it, an environment with ``PYTHONDONTWRITEBYTECODE``
+    (this machine's) compiles every changed module again in each timed process: ~40 ms
+    of a 0.7 s run, a cost no installed devstatic pays."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "devstatic")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def run(*, quick: bool, work: Path = WORK) -> dict[str, Any]:
     """Time both tools, interleaved, each run into a folder of its own.
 
@@ -122,6 +134,7 @@ def run(*, quick: bool, work: Path = WORK) -> dict[str, Any]:
     base = work / "collect"
     src = base / "src"
     generate(src)
+    compile_bytecode()
     count = sum(len(files) for _, _, files in os.walk(src)) - 1
     rounds = 1 if quick else 5
     rows: list[dict[str, Any]] = []

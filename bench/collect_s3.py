@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.collect import FOLDERS, generate
+from bench.collect import FOLDERS, compile_bytecode, generate
 from bench.data import WORK
 from bench.servers import REPO, free_port, wait_for_port
 
@@ -106,6 +106,7 @@ def run(
     base = work / "collect_s3"
     src = base / f"src-{files}"
     generate(src, files)
+    compile_bytecode()
     count = sum(len(names) for _, _, names in os.walk(src)) - 1
     os.environ.update(AWS)
     rows: list[dict[str, Any]] = []
