@@ -68,6 +68,16 @@ class Storage:
     def read_bytes(self, name: str) -> bytes:
         raise NotImplementedError
 
+    def begin(self, found: Mapping[str, Path], *, dry_run: bool, post_process: bool) -> None:
+        """Called once per run after the finders were walked and before the first copy,
+        with every file the run collects (the same mapping ``post_process`` gets).
+
+        A storage may start here, in the background, work that needs no copy, so that it
+        overlaps the run's other waits: ``S3Storage`` lists the bucket, the manifest layer
+        over a threaded storage hashes the sources. ``post_process`` is false under
+        ``--no-post-process``. The default does nothing.
+        """
+
     # -- optional batches (collectstatic uses them when ``max_workers`` is 1) -----------
 
     def save_many(self, items: Iterable[tuple[str, Path]]) -> Iterator[str]:

@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -25,6 +26,7 @@ from devstatic.manifest.manifest import load_manifest, load_manifest_integrity, 
 from devstatic.manifest.process import (
     MaxPassesExceededError,
     MissingReferenceError,
+    ProcessResult,
     post_process_contents,
 )
 from devstatic.storage import manifest_history
@@ -75,64 +77,64 @@ class ManifestFilesMixin(Storage):
         #: ``save_many`` fills it, from collectstatic's one thread (``max_workers = 1``),
         #: and ``post_process`` empties it.
         self._kept: dict[str, bytes] = {}
+        #: The hashing pass ``begin`` started, and the files it was started for.
+        self._hashing: tuple[Mapping[str, Path], Future[ProcessResult]] | None = None
 
     # -- collectstatic -------------------------------------------------------------------
+
+    def begin(self, found: Mapping[str, Path], *, dry_run: bool, post_process: bool) -> None:
+        """Over a threaded storage (an object store), start hashing the sources now, on
+        a thread of its own: the pass needs only the sources, and so overlaps the copies'
+        waits on the network (for a rerun, the bucket's listing) instead of following them.
+        """
+        super().begin(found, dry_run=dry_run, post_process=post_process)
+        if dry_run or not post_process or self.max_workers <= 1:
+            return
+        pool = threads.executor(1, "hash")
+        self._hashing = (found, pool.submit(self._hash_sources, found, {}))
+        pool.shutdown(wait=False)
 
     def post_process(
         self, found: Mapping[str, Path], *, dry_run: bool
     ) -> Iterable[tuple[str, str, bool]]:
         """Hash and rewrite every collected file; save the hashed copies; yield each name.
 
-        Sources are read once: the bytes a batch copy kept (``_kept``) are reused, the
-        rest read here (in a pool when the storage has ``max_workers`` > 1). Which hashed
-        names already exist is asked in one ``existing()`` call.
+        The pass is the one ``begin`` started, when it was given these files; otherwise
+        it runs here. Which hashed names already exist is asked in one ``existing()`` call.
         """
+        kept, self._kept = self._kept, {}
+        hashing, self._hashing = self._hashing, None
         if dry_run:
             return []
-        kept, self._kept = self._kept, {}
-        names = list(found)
-        pool = threads.executor(self.max_workers, "post-process") if self.max_workers > 1 else None
-        try:
-            missing = [name for name in names if name not in kept]
-            if pool is not None:
-                kept.update(zip(missing, pool.map(lambda n: _read(found[n]), missing), strict=True))
-            else:
-                kept.update((name, _read(found[name])) for name in missing)
-            contents = {name: kept[name] for name in names}
-            del kept
+        if hashing is not None and hashing[0] is found:
+            result = hashing[1].result()
+        else:
+            result = self._hash_sources(found, kept)
+        del kept
+        for warning in result.warnings:
+            logger.warning("devstatic: %s", warning)
+        packed = {
+            hashed: siblings(hashed, data, self.compress)
+            for hashed, data in result.contents.items()
+        }
+        present = self.existing(
+            [*result.contents, *(sib for sibs in packed.values() for sib in sibs)]
+        )
+        writes: dict[str, bytes] = {}
+        for hashed, data in result.contents.items():
+            if hashed not in present:
+                writes[hashed] = data
+            for sibling, packed_data in packed[hashed].items():
+                if hashed in writes or sibling not in present:
+                    writes[sibling] = packed_data
+        if self.max_workers > 1:
+            pool = threads.executor(self.max_workers, "post-process")
             try:
-                result = post_process_contents(
-                    contents,
-                    static_url=self.settings.static_path,
-                    js_imports=self.js_imports,
-                    strict=self.manifest_strict,
-                    pre_hashed=self.manifest_options.pre_hashed,
-                )
-            except (MissingReferenceError, MaxPassesExceededError, ValueError) as exc:
-                raise StorageError(f"post-processing stopped: {exc}") from exc
-            for warning in result.warnings:
-                logger.warning("devstatic: %s", warning)
-            packed = {
-                hashed: siblings(hashed, data, self.compress)
-                for hashed, data in result.contents.items()
-            }
-            present = self.existing(
-                [*result.contents, *(sib for sibs in packed.values() for sib in sibs)]
-            )
-            writes: dict[str, bytes] = {}
-            for hashed, data in result.contents.items():
-                if hashed not in present:
-                    writes[hashed] = data
-                for sibling, packed_data in packed[hashed].items():
-                    if hashed in writes or sibling not in present:
-                        writes[sibling] = packed_data
-            if pool is not None:
                 list(pool.map(lambda item: self.save_bytes(*item), writes.items()))
-            else:
-                self.save_bytes_many(writes.items())
-        finally:
-            if pool is not None:
+            finally:
                 pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            self.save_bytes_many(writes.items())
         algorithm = self.manifest_options.integrity
         table = (
             None
@@ -140,7 +142,34 @@ class ManifestFilesMixin(Storage):
             else integrity_table(result.hashed_files, result.contents, algorithm)
         )
         self._pending_manifest = manifest_json(result.hashed_files, result.manifest_hash, table)
-        return [(name, result.hashed_files.get(name, name), True) for name in names]
+        return [(name, result.hashed_files.get(name, name), True) for name in found]
+
+    def _hash_sources(self, found: Mapping[str, Path], kept: dict[str, bytes]) -> ProcessResult:
+        """The hashing pass over ``found``: sources are read once (the bytes a batch copy
+        kept are reused; the rest are read on ``max_workers`` threads when there are more
+        than one), then hashed and rewritten (``devstatic.manifest``)."""
+        names = list(found)
+        missing = [name for name in names if name not in kept]
+        if self.max_workers > 1:
+            pool = threads.executor(self.max_workers, "read")
+            try:
+                kept.update(zip(missing, pool.map(lambda n: _read(found[n]), missing), strict=True))
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            kept.update((name, _read(found[name])) for name in missing)
+        contents = {name: kept[name] for name in names}
+        kept.clear()
+        try:
+            return post_process_contents(
+                contents,
+                static_url=self.settings.static_path,
+                js_imports=self.js_imports,
+                strict=self.manifest_strict,
+                pre_hashed=self.manifest_options.pre_hashed,
+            )
+        except (MissingReferenceError, MaxPassesExceededError, ValueError) as exc:
+            raise StorageError(f"post-processing stopped: {exc}") from exc
 
     def finish(self) -> None:
         """Write the manifest last, atomically: a failed run never publishes one that

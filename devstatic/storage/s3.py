@@ -24,6 +24,7 @@ listed ETag matches, so a manual upload, a delete or a lifecycle rule cannot foo
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
@@ -44,7 +45,13 @@ from devstatic.storage.object_headers import (
     sibling_original,
     unhashed,
 )
-from devstatic.storage.s3_listing import list_tree, use_fast_timestamps
+from devstatic.storage.s3_listing import (
+    PAGE,
+    list_ranges,
+    list_tree,
+    range_bounds,
+    use_fast_timestamps,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -114,6 +121,9 @@ class S3Storage(Storage):
     #: Names besides Django's hashed form that never change (uploaded ``immutable``):
     #: none for plain names; the manifest storage's ``pre-hashed`` pattern there.
     immutable_pattern: re.Pattern[str] | None = None
+    #: Objects in the bucket for each name collected (what the listing expects to find):
+    #: one for plain names; the manifest layer adds hashed copies and their siblings.
+    keys_per_name = 1
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         bucket = options.pop("bucket", None)
@@ -164,6 +174,8 @@ class S3Storage(Storage):
         self._index: dict[str, list[str | None]] = {}
         # Names this run collects or writes: a ``.gz``/``.br`` of one of them is a sibling.
         self._collected: set[str] = set()
+        # Each source's MD5, read by ``begin`` (one writer thread; a dict is safe to read).
+        self._source_md5: dict[Path, bytes] = {}
         # The first connection failure: later calls fail at once instead of each one
         # spending its retries on a server that is gone.
         self._failure: StorageError | None = None
@@ -227,6 +239,41 @@ class S3Storage(Storage):
         is kept for configuration mistakes found without asking the server).
         """
 
+    def begin(self, found: Mapping[str, Path], *, dry_run: bool, post_process: bool) -> None:
+        """Start, each on a thread of its own, what every copy waits for: the listing of
+        the bucket with the headers index, and the MD5 of each source. A rerun spends
+        most of its time waiting on the listing; the MD5s, and whatever else the run does
+        meanwhile (the manifest layer's hashing), are then no longer added to it.
+
+        The client is made first, here: making it is Python work (imports, botocore's
+        models) that anything started beside it would only slow down, and the listing
+        waits on it. A failure to list is left to the copies, which meet it as their own.
+        """
+        super().begin(found, dry_run=dry_run, post_process=post_process)
+        self._remember(found)
+        sources = list(found.values())
+        self.client  # noqa: B018 (made now, see above)
+        pool = threads.executor(2, "begin")
+        pool.submit(self._read_bucket_state)
+        pool.submit(self._digest_sources, sources)
+        pool.shutdown(wait=False)
+
+    def _read_bucket_state(self) -> None:
+        self._names_in_bucket()
+        self._headers_index()
+
+    def _digest_sources(self, sources: list[Path]) -> None:
+        """The MD5 of each source, for ``is_current`` (an unreadable one is left to it)."""
+        for source in sources:
+            with contextlib.suppress(OSError):
+                self._source_md5[source] = _md5_of_file(source)
+
+    def _md5_of_source(self, source: Path) -> bytes:
+        """The source's MD5 as ``begin`` read it (the sources as the run found them, as
+        Django's run reads each one once), else read now."""
+        digest = self._source_md5.get(source)
+        return digest if digest is not None else _md5_of_file(source)
+
     def exists(self, name: str) -> bool:
         return name in self._names_in_bucket()
 
@@ -236,7 +283,7 @@ class S3Storage(Storage):
         if name not in self._names_in_bucket():
             return False
         wanted = self._headers(name, source)
-        return self._object_matches(name, _md5_of_file(source), wanted)
+        return self._object_matches(name, self._md5_of_source(source), wanted)
 
     def finish(self) -> None:
         """Record the headers of every object this run uploaded or confirmed, when they
@@ -351,12 +398,23 @@ class S3Storage(Storage):
                 return self._listing
 
     def _list_prefix(self) -> dict[str, str]:
-        """Each name under the prefix and its ETag (quotes stripped)."""
+        """Each name under the prefix and its ETag (quotes stripped). Once ``begin`` told
+        the run's names, the listing is cut by them (``list_ranges``), else by folders."""
         start = f"{self.prefix}/" if self.prefix else ""
+        with self._s3_lock:
+            names = [start + name for name in self._collected]
+        # A page holds ``PAGE`` keys; ``keys_per_name`` objects are expected for each
+        # name, and a tenth is left spare so that a range rarely needs a second page.
+        bounds = range_bounds(names, max(1, int(PAGE * 0.9) // self.keys_per_name))
 
         def list_all() -> dict[str, str]:
             names: dict[str, str] = {}
-            for item in list_tree(self.client, self.bucket, start, workers=self.max_workers):
+            listed = (
+                list_ranges(self.client, self.bucket, start, bounds, workers=self.max_workers)
+                if bounds
+                else list_tree(self.client, self.bucket, start, workers=self.max_workers)
+            )
+            for item in listed:
                 key = item["Key"]
                 if not key.endswith("/"):
                     names[key[len(start) :]] = str(item.get("ETag", "")).strip('"')
@@ -599,6 +657,7 @@ class ManifestS3Storage(ManifestFilesMixin, S3Storage):
     def __init__(self, settings: Settings, **options: Any) -> None:
         super().__init__(settings, **options)
         self.immutable_pattern = self.manifest_options.pre_hashed
+        self.keys_per_name = 2 + len(self.compress)  # the original, its hashed copy, siblings
 
     def post_process(
         self, found: Mapping[str, Path], *, dry_run: bool

@@ -1,4 +1,5 @@
-"""A prefix longer than a page is listed folder by folder in parallel, and still whole.
+"""A prefix longer than a page is listed in parallel (by folders, or by ranges of the
+run's names), and still whole.
 
 moto's page size is set small (``MOTO_S3_DEFAULT_MAX_KEYS``, read by the server in this
 process at each request) so that a few objects span many pages, as thousands do on S3.
@@ -7,6 +8,7 @@ process at each request) so that a few objects span many pages, as thousands do 
 from __future__ import annotations
 
 import datetime
+import itertools
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,8 +18,9 @@ from production_helpers import collectstatic, make_extra_tree, sources, write_co
 from support.moto_server import MotoServer
 
 from devstatic import Settings
+from devstatic.collect import CollectOptions, collect
 from devstatic.storage import S3Storage
-from devstatic.storage.s3_listing import list_tree
+from devstatic.storage.s3_listing import list_ranges, list_tree
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -156,3 +159,72 @@ def test_a_rerun_listed_in_pages_uploads_exactly_the_changed_files(
     for name in ("LICENSE", "data/info.json", "css/z.css"):
         body = s3_client.get_object(Bucket=s3_bucket, Key=f"static/{name}")["Body"].read()
         assert body == b"changed " + name.encode()
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        ["static/a/2.css", "static/big/05.js", "static/n.txt"],
+        ["static/a/1.5.css", "static/big/zz.js"],  # bounds the bucket lacks
+        ["static/0.css", "static/zzz.txt"],  # before the first key, after the last
+    ],
+    ids=["keys", "absent", "outside"],
+)
+def test_ranges_list_every_key_once_in_order_and_stop_at_their_end(
+    moto_server: MotoServer,
+    s3_client: S3Client,
+    s3_bucket: str,
+    small_pages: None,
+    bounds: list[str],
+) -> None:
+    for key in KEYS:
+        s3_client.put_object(Bucket=s3_bucket, Key=key, Body=key.encode())
+    wanted = sorted(k for k in KEYS if k.startswith("static/"))
+    before = listing_requests(moto_server, s3_bucket)
+
+    items = list_ranges(s3_client, s3_bucket, "static/", bounds, workers=4)
+
+    assert [item["Key"] for item in items] == wanted
+    # Two keys a page: a range of n keys costs n / 2 pages, rounded up (an empty one,
+    # one), and not one more: a page ending at the range's end ends the range.
+    edges = ["", *bounds, "\uffff"]
+    pages = sum(
+        max(1, -(-sum(1 for k in wanted if start < k <= end) // 2))
+        for start, end in itertools.pairwise(edges)
+    )
+    assert listing_requests(moto_server, s3_bucket) - before == pages
+
+
+def test_a_rerun_listed_by_ranges_of_its_names_settles_every_file(
+    tmp_path: Path, moto_server: MotoServer, s3_client: S3Client, s3_bucket: str, small_pages: None
+) -> None:
+    """A rerun cut into ranges of two names each (``keys_per_name`` as large as a page
+    allows) finds every object, and one more that no name expects."""
+
+    class Ranged(S3Storage):
+        keys_per_name = 450  # 900 keys a range: two names
+
+    src = tmp_path / "src"
+    for i in range(12):
+        (src / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
+        (src / f"d{i % 3}" / f"f{i:02d}.css").write_bytes(b"a { }" * i)
+    settings = Settings(dirs=[src], debug=False)
+    options = {"bucket": s3_bucket, "prefix": "static", "endpoint_url": moto_server.endpoint}
+    first = Ranged(settings, **options)
+    try:
+        assert len(collect(settings, first, options=CollectOptions())["copied"]) == 12
+    finally:
+        first.close()
+    s3_client.put_object(Bucket=s3_bucket, Key="static/d1/f04x.css", Body=b"stale")
+    before = moto_server.requests_to(s3_bucket)
+
+    rerun = Ranged(settings, **options)
+    try:
+        stats = collect(settings, rerun, options=CollectOptions())
+        assert rerun.exists("d1/f04x.css")
+    finally:
+        rerun.close()
+
+    assert len(stats["unmodified"]) == 12 and stats["copied"] == []
+    requests = moto_server.requests_to(s3_bucket)[len(before) :]
+    assert [r for r in requests if r[0] in ("HEAD", "PUT")] == []

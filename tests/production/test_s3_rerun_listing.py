@@ -8,6 +8,7 @@ object (ETag ``<md5 of md5s>-N``) or a name the index lacks falls back to one HE
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,8 @@ import pytest
 from production_helpers import collectstatic, make_extra_tree, sources, write_config
 from support.moto_server import MotoServer
 
-from devstatic.storage.s3 import HEADERS_INDEX
+from devstatic import Settings
+from devstatic.storage.s3 import HEADERS_INDEX, S3Storage
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -104,3 +106,30 @@ def test_without_the_headers_index_every_object_is_checked_by_head_once(
     assert [r for r in requests[before:] if r[0] == "PUT"] == [
         ("PUT", f"/{s3_bucket}/static/{HEADERS_INDEX}")
     ]
+
+
+def test_begin_lists_the_bucket_and_reads_the_index_before_any_file_is_checked(
+    tmp_path: Path, moto_server: MotoServer, s3_client: S3Client, s3_bucket: str
+) -> None:
+    """The listing a rerun waits on starts when collectstatic announces its files, so the
+    run's other work (the manifest's hashing pass) overlaps it; nothing is listed twice."""
+    s3_client.put_object(Bucket=s3_bucket, Key=f"static/{HEADERS_INDEX}", Body=b"{}")
+    source = tmp_path / "a.css"
+    source.write_bytes(b"a {}")
+    storage = S3Storage(
+        Settings(debug=False), bucket=s3_bucket, prefix="static", endpoint_url=moto_server.endpoint
+    )
+    before = len(moto_server.requests_to(s3_bucket))
+    try:
+        storage.begin({"a.css": source}, dry_run=False, post_process=True)
+        deadline = time.monotonic() + 30
+        while len(moto_server.requests_to(s3_bucket)) < before + 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        asked = moto_server.requests_to(s3_bucket)[before:]
+        assert [method for method, _ in asked] == ["GET", "GET"]  # the listing, the index
+        assert asked[1][1] == f"/{s3_bucket}/static/{HEADERS_INDEX}"
+
+        assert storage.is_current("a.css", source) is False
+        assert moto_server.requests_to(s3_bucket)[before + 2 :] == []
+    finally:
+        storage.close()

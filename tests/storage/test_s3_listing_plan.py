@@ -7,7 +7,14 @@ import datetime
 
 import pytest
 
-from devstatic.storage.s3_listing import FolderTask, Listing, parse_timestamp, plan_rest
+from devstatic.storage.s3_listing import (
+    FolderTask,
+    Listing,
+    parse_timestamp,
+    plan_rest,
+    range_bounds,
+    within_range,
+)
 
 
 def objects(*keys: str) -> list[dict[str, str]]:
@@ -115,3 +122,40 @@ def test_a_listing_date_is_read_without_dateutil() -> None:
 
     assert parsed == datetime.datetime(2026, 12, 4, 16, 29, 54, tzinfo=datetime.UTC)
     assert parsed.tzinfo is datetime.UTC  # dateutil would give its own tzutc()
+
+
+@pytest.mark.parametrize(
+    ("keys", "per_range", "bounds"),
+    [
+        (["a", "b", "c", "d", "e"], 2, ["b", "d"]),
+        (["e", "d", "c", "b", "a", "f"], 2, ["b", "d"]),  # sorted first; no cut at the end
+        (["a", "b"], 2, []),
+        (["a"], 1, []),
+        ([], 3, []),
+        ([f"k{i:04d}" for i in range(2500)], 1000, ["k0999", "k1999"]),
+    ],
+)
+def test_range_bounds_cut_every_per_range_keys(
+    keys: list[str], per_range: int, bounds: list[str]
+) -> None:
+    assert range_bounds(keys, per_range) == bounds
+
+
+@pytest.mark.parametrize(
+    ("keys", "end", "kept", "done"),
+    [
+        (["a", "b"], "c", ["a", "b"], False),
+        (["a", "b", "c", "d"], "b", ["a", "b"], True),
+        (["a", "b"], "b", ["a", "b"], True),
+        (["a", "c"], "b", ["a"], True),
+        (["c"], "b", [], True),
+        (["a", "z"], None, ["a", "z"], False),
+    ],
+    ids=["before-the-end", "reaches-the-end", "ends-at-the-end", "passes-an-absent-end", "all-past", "no-end"],
+)
+def test_within_range_keeps_the_keys_up_to_the_end(
+    keys: list[str], end: str | None, kept: list[str], done: bool
+) -> None:
+    items, finished = within_range(objects(*keys), end)
+    assert [item["Key"] for item in items] == kept
+    assert finished is done
