@@ -151,7 +151,14 @@ def test_range_bounds_cut_every_per_range_keys(
         (["c"], "b", [], True),
         (["a", "z"], None, ["a", "z"], False),
     ],
-    ids=["before-the-end", "reaches-the-end", "ends-at-the-end", "passes-an-absent-end", "all-past", "no-end"],
+    ids=[
+        "before-the-end",
+        "reaches-the-end",
+        "ends-at-the-end",
+        "passes-an-absent-end",
+        "all-past",
+        "no-end",
+    ],
 )
 def test_within_range_keeps_the_keys_up_to_the_end(
     keys: list[str], end: str | None, kept: list[str], done: bool

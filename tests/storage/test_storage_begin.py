@@ -17,6 +17,7 @@ from test_storage_hooks import Memory
 
 from devstatic import Settings
 from devstatic.collect import CollectOptions, collect
+from devstatic.collect.collector import TRANSFER_CHUNK
 from devstatic.exceptions import StorageError
 from devstatic.manifest import process
 from devstatic.storage import manifest as manifest_module
@@ -176,3 +177,39 @@ def test_a_dry_run_hashes_nothing_in_the_background(
         "js/lib.js",
         "js/main.js",
     }
+
+
+def test_a_threaded_copy_that_fails_reports_every_file_before_it_then_names_it(
+    tmp_path: Path,
+) -> None:
+    """Files go to the pool in chunks: a failure inside a chunk still lets the files
+    before it, in that chunk and the ones before, be reported first, in order."""
+    src = tmp_path / "src"
+    src.mkdir()
+    names = [f"f{i:03d}.css" for i in range(3 * TRANSFER_CHUNK)]
+    for name in names:
+        (src / name).write_text(name)
+    failing = names[TRANSFER_CHUNK + 3]
+
+    class Failing(Memory):
+        max_workers = 4
+
+        def save(self, name: str, source: Path) -> None:
+            if name == failing:
+                raise OSError(28, "No space left on device")
+            super().save(name, source)
+
+    settings = Settings(dirs=[src], debug=False)
+    lines: list[str] = []
+
+    with pytest.raises(StorageError) as caught:
+        collect(
+            settings,
+            Failing(settings),
+            options=CollectOptions(),
+            log=lambda message, level: lines.append(message),
+        )
+
+    assert str(caught.value) == f"Failed collecting '{failing}': No space left on device."
+    before = names[: names.index(failing)]
+    assert lines == [f"Copying '{src / name}'" for name in before]
