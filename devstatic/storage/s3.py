@@ -8,8 +8,8 @@ means the whole bucket), ``endpoint-url`` (MinIO, R2, moto ...), ``region``,
 
 Incremental by content only: each object carries the MD5 of its bytes in its metadata
 (``x-amz-meta-md5``), never trusting mtimes or sizes, which differ on every checkout.
-Deciding whether a file is current takes one listing of the prefix per run (past its
-first page, folder by folder in parallel: ``s3_listing``), so a name the bucket lacks
+Deciding whether a file is current takes one listing of the prefix per run (in ranges
+of the run's names side by side, started by ``begin``: ``s3_listing``), so a name the bucket lacks
 costs no request at all. The listing also carries each object's ETag,
 the MD5 of its bytes for a single-part upload (all of ours): when it equals the
 source's MD5 and the headers recorded for that name in ``HEADERS_INDEX`` (a small JSON
