@@ -269,8 +269,8 @@ class S3Storage(Storage):
                 self._source_md5[source] = _md5_of_file(source)
 
     def _md5_of_source(self, source: Path) -> bytes:
-        """The source's MD5 as ``begin`` read it (the sources as the run found them, as
-        Django's run reads each one once), else read now."""
+        """The source's MD5 as ``begin`` read it, else read now: a run settles the
+        sources as it found them, and a file saved during it is the next run's."""
         digest = self._source_md5.get(source)
         return digest if digest is not None else _md5_of_file(source)
 
