@@ -138,7 +138,7 @@ def range_bounds(keys: Iterable[str], per_range: int = PAGE) -> list[str]:
 
 def within_range(items: Iterable[Item], end: str | None) -> tuple[list[Item], bool]:
     """The items of one page that belong to a range ending at ``end`` (``None``: no end),
-    and whether the range is finished (a key past ``end`` was listed)."""
+    and whether the range is finished (``end`` or a key past it was listed)."""
     kept: list[Item] = []
     for item in items:
         key = item["Key"]
