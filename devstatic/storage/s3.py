@@ -95,6 +95,13 @@ def _md5_of_file(path: Path) -> bytes:
     return digest.digest()
 
 
+def _digest_sources(sources: list[Path], into: dict[Path, bytes]) -> None:
+    """The MD5 of each source, for ``is_current`` (an unreadable one is left to it)."""
+    for source in sources:
+        with contextlib.suppress(OSError):
+            into[source] = _md5_of_file(source)
+
+
 def _md5_of_bytes(data: bytes) -> bytes:
     return hashlib.md5(data, usedforsecurity=False).digest()
 
@@ -253,20 +260,18 @@ class S3Storage(Storage):
         self._remember(found)
         sources = list(found.values())
         self.client  # noqa: B018 (made now, see above)
+        # A new table for each run: an earlier run's MD5s (or its thread, if still
+        # running) must not vouch for this run's sources.
+        digests: dict[Path, bytes] = {}
+        self._source_md5 = digests
         pool = threads.executor(2, "begin")
         pool.submit(self._read_bucket_state)
-        pool.submit(self._digest_sources, sources)
+        pool.submit(_digest_sources, sources, digests)
         pool.shutdown(wait=False)
 
     def _read_bucket_state(self) -> None:
         self._names_in_bucket()
         self._headers_index()
-
-    def _digest_sources(self, sources: list[Path]) -> None:
-        """The MD5 of each source, for ``is_current`` (an unreadable one is left to it)."""
-        for source in sources:
-            with contextlib.suppress(OSError):
-                self._source_md5[source] = _md5_of_file(source)
 
     def _md5_of_source(self, source: Path) -> bytes:
         """The source's MD5 as ``begin`` read it, else read now: a run settles the

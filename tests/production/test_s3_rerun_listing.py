@@ -17,6 +17,8 @@ from production_helpers import collectstatic, make_extra_tree, sources, write_co
 from support.moto_server import MotoServer
 
 from devstatic import Settings
+from devstatic.collect import CollectOptions, collect
+from devstatic.storage import s3 as s3_module
 from devstatic.storage.s3 import HEADERS_INDEX, S3Storage
 
 if TYPE_CHECKING:
@@ -133,3 +135,31 @@ def test_begin_lists_the_bucket_and_reads_the_index_before_any_file_is_checked(
         assert moto_server.requests_to(s3_bucket)[before + 2 :] == []
     finally:
         storage.close()
+
+
+def test_a_second_run_on_the_same_storage_reads_the_sources_again(
+    tmp_path: Path, moto_server: MotoServer, s3_bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MD5s ``begin`` reads belong to one run: in a storage kept for a second run (a
+    process that collects twice), a source its new ``begin`` has not read yet is read
+    afresh, never vouched for by the first run's MD5."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.css").write_bytes(b"a { color: red }")
+    settings = Settings(dirs=[src], debug=False)
+    storage = S3Storage(
+        settings, bucket=s3_bucket, prefix="static", endpoint_url=moto_server.endpoint
+    )
+    try:
+        assert collect(settings, storage, options=CollectOptions())["copied"] == ["a.css"]
+        (src / "a.css").write_bytes(b"a { color: blue }")
+        # The second run's reading of MD5s has not reached a.css yet.
+        monkeypatch.setattr(s3_module, "_digest_sources", lambda sources, into: None)
+
+        again = collect(settings, storage, options=CollectOptions())
+    finally:
+        storage.close()
+
+    assert again["copied"] == ["a.css"]
+    puts = moto_server.requests_to(s3_bucket, "PUT")
+    assert puts.count(("PUT", f"/{s3_bucket}/static/a.css")) == 2
