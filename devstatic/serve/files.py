@@ -17,7 +17,6 @@ from devstatic.http.decide import (
     Prepared,
     RequestInfo,
     RequestKey,
-    Validators,
     decide,
     reusable,
 )
@@ -139,14 +138,8 @@ class FileServing:
         if known is not None:
             return known, rep
         request = RequestInfo.from_key(key)
-        validators = Validators(
-            size=rep.size,
-            etag=rep.etag,
-            mtime=rep.mtime,
-            last_modified=rep.last_modified,
-            content_type=entry.content_type,
-            content_encoding=coding,
-            vary=entry.vary,
+        validators = rep.validators(
+            content_type=entry.content_type, content_encoding=coding, vary=entry.vary
         )
         decision = decide(request, validators, now=int(time.time()))
         if (

@@ -27,7 +27,6 @@ from devstatic.http.decide import (
     Prepared,
     RequestInfo,
     RequestKey,
-    Validators,
     decide,
     reusable,
 )
@@ -206,15 +205,7 @@ class HashedServing:
             await send_prepared(send, known)
             return True
         request = RequestInfo.from_key(key)
-        validators = Validators(
-            size=rep.size,
-            etag=rep.etag,
-            mtime=rep.mtime,
-            last_modified=rep.last_modified,
-            content_type=content_type,
-            content_encoding=coding,
-            vary=vary,
-        )
+        validators = rep.validators(content_type=content_type, content_encoding=coding, vary=vary)
         decision = with_cache_control(decide(request, validators, now=int(time.time())), IMMUTABLE)
         if own and reusable(request, decision):
             prepared = prepare(decision, rep, head=request.method == "HEAD")

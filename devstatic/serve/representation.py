@@ -12,7 +12,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 from devstatic.disk.versions import Version
-from devstatic.http.decide import Decision, Prepared
+from devstatic.http.decide import Decision, Prepared, Validators
 from devstatic.http.encoding import negotiate_encoding
 
 __all__ = ["FileEntry", "Representation", "choose_representation"]
@@ -35,6 +35,21 @@ class Representation:
     #: Responses already decided for this version, keyed by whoever serves it (plain or
     #: hashed serving: see there).
     decisions: dict[Hashable, Decision | Prepared] = field(default_factory=dict)
+
+    def validators(
+        self, *, content_type: str, content_encoding: str | None, vary: bool
+    ) -> Validators:
+        """What ``decide`` needs of this file, sent as ``content_type`` (coded as
+        ``content_encoding``, varying on ``vary``)."""
+        return Validators(
+            size=self.size,
+            etag=self.etag,
+            mtime=self.mtime,
+            last_modified=self.last_modified,
+            content_type=content_type,
+            content_encoding=content_encoding,
+            vary=vary,
+        )
 
 
 @dataclass(frozen=True, slots=True)
