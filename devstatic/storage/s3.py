@@ -307,6 +307,7 @@ class S3Storage(Storage):
     def save(self, name: str, source: Path) -> None:
         self._remember((name,))
         headers = self._headers(name, source)
+        # Read again, not ``begin``'s: Content-MD5 must be that of the bytes sent now.
         digest = _md5_of_file(source)
         with open(source, "rb") as body:
             self._put(name, body, digest, headers)
