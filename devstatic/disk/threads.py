@@ -7,7 +7,10 @@ Python work in threads only adds hand-offs, so each kind of work gets one size, 
 - ``SERVE_IO``: the middleware's ``stat``/``open``/``read`` calls, one per request.
 - ``DISK_WRITES``: local copies once the kernel is the bottleneck.
 - ``hashing()``: hashing large files, C code bound by the cores.
-- ``UPLOADS``: an object store's requests, which wait on the network.
+- ``UPLOADS``: an object store's requests, which wait on the network (listing a bucket
+  too: ``max-workers`` chains of pages side by side).
+- One thread each for what ``collectstatic`` starts before its copies
+  (``Storage.begin``): a bucket's listing, the sources' MD5s, the manifest's hashing pass.
 
 Every pool is made by ``executor``, named ``devstatic-<what>`` so a stack dump says
 whose thread it is.

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from devstatic.disk import threads
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -182,7 +183,7 @@ _Result = TypeVar("_Result")
 def _run(tasks: list[_Task], work: Callable[[_Task], _Result], workers: int) -> Iterable[_Result]:
     if workers <= 1 or len(tasks) <= 1:
         return [work(task) for task in tasks]
-    with ThreadPoolExecutor(min(workers, len(tasks)), thread_name_prefix="devstatic-list") as pool:
+    with threads.executor(min(workers, len(tasks)), "list") as pool:
         futures = [pool.submit(work, task) for task in tasks]
         try:
             return [future.result() for future in futures]
