@@ -49,6 +49,7 @@ from devstatic.storage.s3_listing import (
     PAGE,
     list_ranges,
     list_tree,
+    pages,
     range_bounds,
     use_fast_timestamps,
 )
@@ -356,10 +357,9 @@ class S3Storage(Storage):
         offset = len(self.key(""))
 
         def list_folder() -> list[str]:
-            paginator = self.client.get_paginator("list_objects_v2")
             return [
                 item["Key"][offset:]
-                for page in paginator.paginate(Bucket=self.bucket, Prefix=start)
+                for page in pages(self.client, Bucket=self.bucket, Prefix=start)
                 for item in page.get("Contents", [])
             ]
 
