@@ -287,7 +287,8 @@ class S3Storage(Storage):
 
     def is_current(self, name: str, source: Path) -> bool:
         """Current when the object's MD5 metadata and headers equal what we would upload."""
-        self._remember((name,))
+        if name not in self._collected:  # ``begin`` remembered the found names
+            self._remember((name,))
         if name not in self._names_in_bucket():
             return False
         wanted = self._headers(name, source)
@@ -396,6 +397,9 @@ class S3Storage(Storage):
     def _names_in_bucket(self) -> set[str]:
         """The listing of the prefix, made once per run: the first worker lists, the
         others wait for it instead of listing too."""
+        listing = self._listing  # made once a run: the settled files need no lock
+        if listing is not None:
+            return listing
         with self._listing_lock:
             with self._s3_lock:
                 if self._listing is not None:
@@ -464,6 +468,9 @@ class S3Storage(Storage):
 
     def _headers_index(self) -> dict[str, list[str | None]]:
         """``HEADERS_INDEX`` as the run found it (read once; unreadable means empty)."""
+        index = self._index_read  # read once a run, as the listing
+        if index is not None:
+            return index
         with self._index_lock:
             with self._s3_lock:
                 if self._index_read is not None:
