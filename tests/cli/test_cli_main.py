@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+import pytest
 from commands_helpers import Project, run_devstatic, subprocess_env
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_cli_without_a_command_prints_help_and_exits_2(cli) -> None:
@@ -125,3 +131,31 @@ def test_output_into_a_closed_pipe_exits_141_without_traceback(project: Project)
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert err == ""
+
+
+def test_the_command_process_collects_rarely_and_skips_the_last_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``console_main`` (the console script, ``python -m devstatic``) raises the young
+    generation's threshold for the run and freezes what is left when it returns; ``main``
+    called from Python leaves the collector as it was."""
+    cli_main = importlib.import_module("devstatic.cli.main")  # the package exports main()
+    seen: list[tuple[int, ...]] = []
+
+    def fake_main(argv: object = None) -> int:
+        seen.append(gc.get_threshold())
+        return 3
+
+    threshold = gc.get_threshold()
+    monkeypatch.setattr(cli_main, "main", fake_main)
+    try:
+        assert cli_main.console_main() == 3
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    assert seen == [(cli_main.COMMAND_GC_THRESHOLD, *threshold[1:])]
+    assert frozen > 0
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["devstatic"] == "devstatic.cli.main:console_main"
+    assert "sys.exit(console_main())" in (REPO / "devstatic" / "__main__.py").read_text()
