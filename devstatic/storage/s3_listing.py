@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from devstatic.disk import threads
+from devstatic.exceptions import StorageError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -133,13 +134,20 @@ def list_tree(client: S3Client, bucket: str, prefix: str, *, workers: int) -> li
 def pages(client: S3Client, **params: str) -> Iterator[Mapping[str, Any]]:
     """The pages of one ``ListObjectsV2`` chain, each request carrying the previous
     page's continuation token. botocore's paginator does the same, but its first use
-    loads the paginators' model: ~0.1 s on a rerun's path before the first request."""
+    loads the paginators' model: ~0.1 s on a rerun's path before the first request.
+    A server that sends the token it was given (the paginator checks this too) would
+    make the chain endless: that is an error."""
     while True:
         page: Mapping[str, Any] = client.list_objects_v2(**params)  # type: ignore[arg-type]
         yield page
         token = page.get("NextContinuationToken")
         if not page.get("IsTruncated") or not token:
             return
+        if token == params.get("ContinuationToken"):
+            raise StorageError(
+                f"the S3 server answered continuation token {token!r} with itself: "
+                "its listing of the bucket would never end."
+            )
         params = {**params, "ContinuationToken": token}
 
 

@@ -4,12 +4,15 @@ the listing's timestamps parsed without dateutil (equal to botocore's own parse)
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
+from devstatic.exceptions import StorageError
 from devstatic.storage.s3_listing import (
     FolderTask,
     Listing,
+    pages,
     parse_timestamp,
     plan_rest,
     range_bounds,
@@ -166,3 +169,41 @@ def test_within_range_keeps_the_keys_up_to_the_end(
     items, finished = within_range(objects(*keys), end)
     assert [item["Key"] for item in items] == kept
     assert finished is done
+
+
+class ScriptedServer:
+    """A client whose ``list_objects_v2`` answers from a script of pages (a misbehaving
+    server moto cannot play), recording what each request asked for."""
+
+    def __init__(self, answers: list[dict[str, Any]]) -> None:
+        self.answers = answers
+        self.asked: list[dict[str, str]] = []
+
+    def list_objects_v2(self, **params: str) -> dict[str, Any]:
+        self.asked.append(params)
+        return self.answers[len(self.asked) - 1]
+
+
+def test_pages_follow_each_continuation_token_until_the_last_page() -> None:
+    server = ScriptedServer(
+        [
+            {"Contents": objects("a"), "IsTruncated": True, "NextContinuationToken": "t1"},
+            {"Contents": objects("b"), "IsTruncated": True, "NextContinuationToken": "t2"},
+            {"Contents": objects("c"), "IsTruncated": False},
+        ]
+    )
+    listed = list(pages(server, Bucket="b", Prefix="p/", StartAfter="p/0"))  # type: ignore[arg-type]
+    assert [page["Contents"][0]["Key"] for page in listed] == ["a", "b", "c"]
+    assert server.asked == [
+        {"Bucket": "b", "Prefix": "p/", "StartAfter": "p/0"},
+        {"Bucket": "b", "Prefix": "p/", "StartAfter": "p/0", "ContinuationToken": "t1"},
+        {"Bucket": "b", "Prefix": "p/", "StartAfter": "p/0", "ContinuationToken": "t2"},
+    ]
+
+
+def test_pages_refuse_a_server_that_answers_a_token_with_itself() -> None:
+    again = {"Contents": objects("a"), "IsTruncated": True, "NextContinuationToken": "t1"}
+    server = ScriptedServer([again, again, again])
+    with pytest.raises(StorageError, match="continuation token 't1'"):
+        list(pages(server, Bucket="b", Prefix=""))  # type: ignore[arg-type]
+    assert len(server.asked) == 2
