@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint typecheck pytest system-deps bench bench-quick bench-browser clean
+.PHONY: demo test lint typecheck pytest system-deps bench bench-quick bench-browser bench-s3 clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ bench-quick: $(VENV)/.bench-installed
 
 bench-browser: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.browser_modules
+
+# collectstatic into moto's S3 server: both tools at 1,000 files, then devstatic alone at
+# the 5,000 files of the rerun target (bench/RESULTS.md); ~15 minutes on 2 cores.
+bench-s3: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.collect_s3 --files 1000
+	$(BIN)/python -m bench.collect_s3 --files 5000 --only devstatic --repeat 3
 
 clean:
 	rm -rf $(VENV) $(DJANGO_VENV) demo/collected
