@@ -196,6 +196,30 @@ def test_ranges_list_every_key_once_in_order_and_stop_at_their_end(
     assert listing_requests(moto_server, s3_bucket) - before == pages
 
 
+def collected_css_tree(
+    tmp_path: Path,
+    server: MotoServer,
+    bucket: str,
+    count: int,
+    folders: int,
+    storage: type[S3Storage] = S3Storage,
+) -> tuple[Settings, dict[str, str]]:
+    """``count`` stylesheets in ``folders`` folders, collected once into ``bucket``: the
+    settings and storage options for the rerun under test."""
+    src = tmp_path / "src"
+    for i in range(count):
+        (src / f"d{i % folders}").mkdir(parents=True, exist_ok=True)
+        (src / f"d{i % folders}" / f"f{i:03d}.css").write_bytes(b"a { }" * i)
+    settings = Settings(dirs=[src], debug=False)
+    options = {"bucket": bucket, "prefix": "static", "endpoint_url": server.endpoint}
+    first = storage(settings, **options)
+    try:
+        assert len(collect(settings, first, options=CollectOptions())["copied"]) == count
+    finally:
+        first.close()
+    return settings, options
+
+
 def test_a_rerun_listed_by_ranges_of_its_names_settles_every_file(
     tmp_path: Path, moto_server: MotoServer, s3_client: S3Client, s3_bucket: str, small_pages: None
 ) -> None:
@@ -205,24 +229,14 @@ def test_a_rerun_listed_by_ranges_of_its_names_settles_every_file(
     class Ranged(S3Storage):
         keys_per_name = 450  # 900 keys a range: two names
 
-    src = tmp_path / "src"
-    for i in range(12):
-        (src / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
-        (src / f"d{i % 3}" / f"f{i:02d}.css").write_bytes(b"a { }" * i)
-    settings = Settings(dirs=[src], debug=False)
-    options = {"bucket": s3_bucket, "prefix": "static", "endpoint_url": moto_server.endpoint}
-    first = Ranged(settings, **options)
-    try:
-        assert len(collect(settings, first, options=CollectOptions())["copied"]) == 12
-    finally:
-        first.close()
-    s3_client.put_object(Bucket=s3_bucket, Key="static/d1/f04x.css", Body=b"stale")
+    settings, options = collected_css_tree(tmp_path, moto_server, s3_bucket, 12, 3, Ranged)
+    s3_client.put_object(Bucket=s3_bucket, Key="static/d1/f004x.css", Body=b"stale")
     before = moto_server.requests_to(s3_bucket)
 
     rerun = Ranged(settings, **options)
     try:
         stats = collect(settings, rerun, options=CollectOptions())
-        assert rerun.exists("d1/f04x.css")
+        assert rerun.exists("d1/f004x.css")
     finally:
         rerun.close()
 
@@ -239,17 +253,7 @@ def test_a_rerun_lists_each_key_of_the_bucket_about_once(
     run does not name. Pages of 50 keys here: one spare key a range, not five."""
     monkeypatch.setattr(s3_module, "PAGE", 50)
     monkeypatch.setenv("MOTO_S3_DEFAULT_MAX_KEYS", "50")
-    src = tmp_path / "src"
-    for i in range(300):
-        (src / f"d{i % 7}").mkdir(parents=True, exist_ok=True)
-        (src / f"d{i % 7}" / f"f{i:03d}.css").write_bytes(b"a { }" * i)
-    settings = Settings(dirs=[src], debug=False)
-    options = {"bucket": s3_bucket, "prefix": "static", "endpoint_url": moto_server.endpoint}
-    first = S3Storage(settings, **options)
-    try:
-        collect(settings, first, options=CollectOptions())
-    finally:
-        first.close()
+    settings, options = collected_css_tree(tmp_path, moto_server, s3_bucket, 300, 7)
 
     listed: list[str] = []
     rerun = S3Storage(settings, **options)
