@@ -146,7 +146,9 @@ def test_the_command_process_collects_rarely_and_skips_the_last_collection(
         seen.append(gc.get_threshold())
         return 3
 
-    threshold = gc.get_threshold()
+    threshold, before = gc.get_threshold(), gc.get_freeze_count()
+    assert cli_main.main(["--help"]) == 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, before)
     monkeypatch.setattr(cli_main, "main", fake_main)
     try:
         assert cli_main.console_main() == 3
@@ -155,7 +157,7 @@ def test_the_command_process_collects_rarely_and_skips_the_last_collection(
         gc.unfreeze()
         gc.set_threshold(*threshold)
     assert seen == [(cli_main.COMMAND_GC_THRESHOLD, *threshold[1:])]
-    assert frozen > 0
+    assert frozen > before
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["devstatic"] == "devstatic.cli.main:console_main"
     assert "sys.exit(console_main())" in (REPO / "devstatic" / "__main__.py").read_text()
