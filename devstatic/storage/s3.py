@@ -251,9 +251,10 @@ class S3Storage(Storage):
 
     def begin(self, found: Mapping[str, Path], *, dry_run: bool, post_process: bool) -> None:
         """Start, each on a thread of its own, what every copy waits for: the listing of
-        the bucket with the headers index, and the MD5 of each source. A rerun spends
-        most of its time waiting on the listing; the MD5s, and whatever else the run does
-        meanwhile (the manifest layer's hashing), are then no longer added to it.
+        the bucket, the headers index and the MD5 of each source. A rerun spends most of
+        its time waiting on the listing; the index's round trip, the MD5s and whatever
+        else the run does meanwhile (the manifest layer's hashing) are then no longer
+        added to it.
 
         The client is made first, here: making it is Python work (imports, botocore's
         models) that anything started beside it would only slow down, and the listing
@@ -267,14 +268,11 @@ class S3Storage(Storage):
         # running) must not vouch for this run's sources.
         digests: dict[Path, bytes] = {}
         self._source_md5 = digests
-        pool = threads.executor(2, "begin")
-        pool.submit(self._read_bucket_state)
+        pool = threads.executor(3, "begin")
+        pool.submit(self._names_in_bucket)
+        pool.submit(self._headers_index)
         pool.submit(_digest_sources, sources, digests)
         pool.shutdown(wait=False)
-
-    def _read_bucket_state(self) -> None:
-        self._names_in_bucket()
-        self._headers_index()
 
     def _md5_of_source(self, source: Path) -> bytes:
         """The source's MD5 as ``begin`` read it, else read now: a run settles the
@@ -467,7 +465,9 @@ class S3Storage(Storage):
         )
 
     def _headers_index(self) -> dict[str, list[str | None]]:
-        """``HEADERS_INDEX`` as the run found it (read once; unreadable means empty)."""
+        """``HEADERS_INDEX`` as the run found it (read once; missing or unreadable means
+        empty). Read without waiting for the listing to say it exists: a first upload
+        pays one 404, a rerun no round trip after its listing."""
         index = self._index_read  # read once a run, as the listing
         if index is not None:
             return index
@@ -476,13 +476,12 @@ class S3Storage(Storage):
                 if self._index_read is not None:
                     return self._index_read
             read: dict[str, list[str | None]] = {}
-            if HEADERS_INDEX in self._names_in_bucket():
-                try:
-                    loaded = json.loads(self.read_bytes(HEADERS_INDEX))
-                except (FileNotFoundError, ValueError):
-                    loaded = {}
-                if isinstance(loaded, dict):
-                    read = {k: v for k, v in loaded.items() if isinstance(v, list)}
+            try:
+                loaded = json.loads(self.read_bytes(HEADERS_INDEX))
+            except (FileNotFoundError, ValueError):
+                loaded = {}
+            if isinstance(loaded, dict):
+                read = {k: v for k, v in loaded.items() if isinstance(v, list)}
             with self._s3_lock:
                 self._index_read = read
                 # Names this run does not touch keep their entry while they exist.

@@ -8,6 +8,7 @@ object (ETag ``<md5 of md5s>-N``) or a name the index lacks falls back to one HE
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,17 +125,62 @@ def test_begin_lists_the_bucket_and_reads_the_index_before_any_file_is_checked(
     before = len(moto_server.requests_to(s3_bucket))
     try:
         storage.begin({"a.css": source}, dry_run=False, post_process=True)
-        deadline = time.monotonic() + 30
-        while len(moto_server.requests_to(s3_bucket)) < before + 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        asked = moto_server.requests_to(s3_bucket)[before:]
-        assert [method for method, _ in asked] == ["GET", "GET"]  # the listing, the index
-        assert asked[1][1] == f"/{s3_bucket}/static/{HEADERS_INDEX}"
+        asked = wait_for_requests(moto_server, s3_bucket, before, 2)
+        assert sorted(asked) == [
+            ("GET", f"/{s3_bucket}"),  # the listing
+            ("GET", f"/{s3_bucket}/static/{HEADERS_INDEX}"),
+        ]
 
         assert storage.is_current("a.css", source) is False
         assert moto_server.requests_to(s3_bucket)[before + 2 :] == []
     finally:
         storage.close()
+
+
+def test_begin_reads_the_index_while_the_bucket_is_still_being_listed(
+    tmp_path: Path,
+    moto_server: MotoServer,
+    s3_client: S3Client,
+    s3_bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index's round trip is not added after the listing's: with the listing held
+    back, the index is read all the same."""
+    s3_client.put_object(Bucket=s3_bucket, Key=f"static/{HEADERS_INDEX}", Body=b"{}")
+    source = tmp_path / "a.css"
+    source.write_bytes(b"a {}")
+    storage = S3Storage(
+        Settings(debug=False), bucket=s3_bucket, prefix="static", endpoint_url=moto_server.endpoint
+    )
+    release = threading.Event()
+    list_prefix = storage._list_prefix
+
+    def held_back() -> dict[str, str]:
+        release.wait(30)
+        return list_prefix()
+
+    monkeypatch.setattr(storage, "_list_prefix", held_back)
+    before = len(moto_server.requests_to(s3_bucket))
+    try:
+        storage.begin({"a.css": source}, dry_run=False, post_process=True)
+        asked = wait_for_requests(moto_server, s3_bucket, before, 1)
+        assert asked == [("GET", f"/{s3_bucket}/static/{HEADERS_INDEX}")]
+        release.set()
+        assert storage.is_current("a.css", source) is False
+    finally:
+        release.set()
+        storage.close()
+
+
+def wait_for_requests(
+    server: MotoServer, bucket: str, before: int, count: int
+) -> list[tuple[str, str]]:
+    """The requests to ``bucket`` after the first ``before``, once there are ``count``
+    (or after 30 seconds, whatever came)."""
+    deadline = time.monotonic() + 30
+    while len(server.requests_to(bucket)) < before + count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return server.requests_to(bucket)[before:]
 
 
 def test_a_second_run_on_the_same_storage_reads_the_sources_again(
